@@ -1,0 +1,115 @@
+package io.mcpegress.agent;
+
+import io.mcpegress.agent.audit.AuditPipeline;
+import io.mcpegress.agent.audit.EcsEncoder;
+import io.mcpegress.agent.audit.FileSink;
+import io.mcpegress.agent.audit.ProcessIdentity;
+import io.mcpegress.agent.config.AgentConfig;
+import io.mcpegress.agent.config.ConfigException;
+import io.mcpegress.agent.config.ConfigKey;
+import io.mcpegress.agent.config.ConfigLoader;
+import io.mcpegress.agent.config.FatalStartupException;
+import io.mcpegress.agent.dispatch.AgentDispatcher;
+import io.mcpegress.agent.dispatch.ClientNames;
+import io.mcpegress.agent.routing.Router;
+import io.mcpegress.agent.util.AgentLog;
+import io.mcpegress.bootstrap.EgressHooks;
+import io.mcpegress.instrumentation.api.InstrumentationModule;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/**
+ * Starts the agent inside its own class loader: configuration, audit pipeline, dispatcher, then
+ * the bytecode transformations. Called reflectively by {@code AgentPremain}.
+ */
+public final class AgentInstaller {
+
+    private AgentInstaller() {
+    }
+
+    public static void install(String agentArgs, Instrumentation inst, File agentJar) {
+        long started = System.nanoTime();
+        AgentConfig config;
+        AuditPipeline pipeline;
+        try {
+            config = ConfigLoader.load(agentArgs, System.getProperties(), System.getenv());
+            if (!config.enabled()) {
+                AgentLog.info(AgentVersion.get() + " disabled (" + ConfigKey.ENABLED.key() + "=false): nothing is routed or audited");
+                return;
+            }
+            pipeline = openPipeline(config);
+        } catch (ConfigException e) {
+            if (continueOnError(agentArgs)) {
+                AgentLog.warn("invalid configuration, starting WITHOUT egress control because "
+                        + ConfigKey.STARTUP_ON_ERROR.key() + "=continue: " + e.getMessage());
+                return;
+            }
+            throw new FatalStartupException("invalid configuration: " + e.getMessage()
+                    + " (the JVM was stopped; set " + ConfigKey.STARTUP_ON_ERROR.key() + "=continue to start without the agent)");
+        }
+        AgentLog.setDebug(config.debug());
+
+        pipeline.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close, "mcp-egress-shutdown"));
+
+        Router router = new Router(config.proxy().orElse(null), config.bypass());
+        EgressHooks.install(new AgentDispatcher(router, pipeline, new ClientNames()));
+
+        List<InstrumentationModule> modules = new ArrayList<>();
+        ServiceLoader.load(InstrumentationModule.class, AgentInstaller.class.getClassLoader()).forEach(modules::add);
+        JdkModules.prepare(inst, modules);
+        new Transformations(modules).installOn(inst);
+
+        List<String> names = new ArrayList<>();
+        modules.forEach(m -> names.add(m.name()));
+        AgentLog.info(AgentVersion.get() + " started in " + (System.nanoTime() - started) / 1_000_000 + " ms: proxy="
+                + config.proxy().map(Object::toString).orElse("none (audit only)")
+                + " bypass=" + config.bypass()
+                + " mode=" + config.mode().name().toLowerCase(Locale.ROOT)
+                + " audit=" + pipeline.describeSink() + " (" + config.auditFormat() + ")"
+                + " clients=" + names);
+    }
+
+    private static AuditPipeline openPipeline(AgentConfig config) {
+        FileSink sink;
+        try {
+            sink = FileSink.open(config.auditFile());
+        } catch (IOException | RuntimeException e) {
+            throw ConfigException.invalid(ConfigKey.AUDIT_FILE.key(), config.auditFile().toString(),
+                    ConfigKey.AUDIT_FILE.expected() + " (" + e + ")");
+        }
+        ProcessIdentity identity = new ProcessIdentity(
+                config.serviceName().orElseGet(ProcessIdentity::deriveServiceName), AgentVersion.get());
+        return new AuditPipeline(config.queueCapacity(), new EcsEncoder(identity), sink);
+    }
+
+    /** Read straight from the sources: the rest of the configuration may be what is broken. */
+    private static boolean continueOnError(String agentArgs) {
+        String key = ConfigKey.STARTUP_ON_ERROR.key();
+        String value = null;
+        if (agentArgs != null) {
+            for (String pair : agentArgs.split(";")) {
+                int eq = pair.indexOf('=');
+                String k = eq > 0 ? pair.substring(0, eq).trim() : "";
+                if (k.equals(key) || ("mcp.egress." + k).equals(key)) {
+                    value = pair.substring(eq + 1).trim();
+                }
+            }
+        }
+        if (value == null) {
+            value = System.getProperty(key);
+        }
+        if (value == null) {
+            Map<String, String> env = System.getenv();
+            value = env.get(ConfigKey.STARTUP_ON_ERROR.envName());
+        }
+        return value != null && value.trim().equalsIgnoreCase("continue");
+    }
+}

@@ -1,0 +1,206 @@
+package io.mcpegress.agent.audit;
+
+/**
+ * One audited HTTP exchange. Immutable and small: the application thread builds it and offers it
+ * to the queue; everything expensive (JSON, I/O) happens later on the writer thread.
+ */
+public final class AuditEvent {
+
+    public enum Outcome {
+        SUCCESS("success"), FAILURE("failure"), UNKNOWN("unknown");
+
+        private final String wireName;
+
+        Outcome(String wireName) {
+            this.wireName = wireName;
+        }
+
+        public String wireName() {
+            return wireName;
+        }
+    }
+
+    private final long startEpochMillis;
+    private final long durationNanos;
+    private final String client;
+    private final String method;
+    private final RequestTarget target;
+    private final int statusCode;
+    private final String httpVersion;
+    private final String route;
+    private final String proxy;
+    private final boolean denied;
+    private final String ruleName;
+    private final String errorType;
+    private final String errorMessage;
+
+    private AuditEvent(Builder b) {
+        this.startEpochMillis = b.startEpochMillis;
+        this.durationNanos = b.durationNanos;
+        this.client = b.client;
+        this.method = b.method;
+        this.target = b.target;
+        this.statusCode = b.statusCode;
+        this.httpVersion = b.httpVersion;
+        this.route = b.route;
+        this.proxy = b.proxy;
+        this.denied = b.denied;
+        this.ruleName = b.ruleName;
+        this.errorType = b.errorType;
+        this.errorMessage = b.errorMessage;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public long startEpochMillis() {
+        return startEpochMillis;
+    }
+
+    public long durationNanos() {
+        return durationNanos;
+    }
+
+    /** {@code library/version}, e.g. {@code jdk-httpclient/17.0.15}. */
+    public String client() {
+        return client;
+    }
+
+    public String method() {
+        return method;
+    }
+
+    public RequestTarget target() {
+        return target;
+    }
+
+    /** HTTP status, or 0 when no response head arrived. */
+    public int statusCode() {
+        return statusCode;
+    }
+
+    /** "1.1", "2", or {@code null}. */
+    public String httpVersion() {
+        return httpVersion;
+    }
+
+    /** {@code proxy}, {@code direct} or {@code blocked}. */
+    public String route() {
+        return route;
+    }
+
+    /** The proxy the exchange went through, or {@code null}. */
+    public String proxy() {
+        return proxy;
+    }
+
+    public boolean denied() {
+        return denied;
+    }
+
+    public String ruleName() {
+        return ruleName;
+    }
+
+    public String errorType() {
+        return errorType;
+    }
+
+    public String errorMessage() {
+        return errorMessage;
+    }
+
+    public Outcome outcome() {
+        if (denied || errorType != null || statusCode >= 400) {
+            return Outcome.FAILURE;
+        }
+        return statusCode > 0 ? Outcome.SUCCESS : Outcome.UNKNOWN;
+    }
+
+    public static final class Builder {
+        private long startEpochMillis;
+        private long durationNanos;
+        private String client;
+        private String method;
+        private RequestTarget target;
+        private int statusCode;
+        private String httpVersion;
+        private String route;
+        private String proxy;
+        private boolean denied;
+        private String ruleName;
+        private String errorType;
+        private String errorMessage;
+
+        private Builder() {
+        }
+
+        public Builder startEpochMillis(long v) {
+            this.startEpochMillis = v;
+            return this;
+        }
+
+        public Builder durationNanos(long v) {
+            this.durationNanos = v;
+            return this;
+        }
+
+        public Builder client(String v) {
+            this.client = v;
+            return this;
+        }
+
+        public Builder method(String v) {
+            this.method = v;
+            return this;
+        }
+
+        public Builder target(RequestTarget v) {
+            this.target = v;
+            return this;
+        }
+
+        public Builder statusCode(int v) {
+            this.statusCode = v;
+            return this;
+        }
+
+        public Builder httpVersion(String v) {
+            this.httpVersion = v;
+            return this;
+        }
+
+        public Builder route(String v) {
+            this.route = v;
+            return this;
+        }
+
+        public Builder proxy(String v) {
+            this.proxy = v;
+            return this;
+        }
+
+        public Builder denied(boolean v) {
+            this.denied = v;
+            return this;
+        }
+
+        public Builder ruleName(String v) {
+            this.ruleName = v;
+            return this;
+        }
+
+        public Builder error(Throwable t) {
+            if (t != null) {
+                this.errorType = t.getClass().getName();
+                this.errorMessage = t.getMessage();
+            }
+            return this;
+        }
+
+        public AuditEvent build() {
+            return new AuditEvent(this);
+        }
+    }
+}

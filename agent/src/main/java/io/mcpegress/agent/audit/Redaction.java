@@ -1,0 +1,90 @@
+package io.mcpegress.agent.audit;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Decides what is a secret. Applied before an event exists, so secrets never reach the queue,
+ * the log or a sink. Errs on the side of redacting: a name that looks like a credential is one.
+ */
+public final class Redaction {
+
+    public static final String MASK = "REDACTED";
+
+    private static final Set<String> SECRET_HEADERS = Set.of(
+            "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key", "apikey",
+            "x-auth-token", "x-access-token", "x-csrf-token", "x-xsrf-token", "x-amz-security-token",
+            "x-goog-api-key", "ocp-apim-subscription-key", "private-token", "x-vault-token");
+
+    private static final Set<String> SECRET_PARAMS = Set.of(
+            "token", "access_token", "refresh_token", "id_token", "key", "api_key", "apikey", "api-key",
+            "secret", "client_secret", "password", "passwd", "pwd", "signature", "sig", "auth", "code",
+            "session", "sessionid", "credential", "credentials", "private_token", "jwt");
+
+    private static final String[] SECRET_SUFFIXES = {"token", "secret", "password", "passwd", "apikey",
+        "api_key", "api-key", "_key", "-key", "signature", "credential", "session"};
+
+    private Redaction() {
+    }
+
+    public static boolean isSecretHeader(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return SECRET_HEADERS.contains(n) || n.contains("api-key") || n.contains("apikey")
+                || n.endsWith("token") || n.endsWith("secret") || n.contains("signature");
+    }
+
+    public static boolean isSecretParam(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        if (SECRET_PARAMS.contains(n) || n.startsWith("x-amz-")) {
+            return true;
+        }
+        for (String suffix : SECRET_SUFFIXES) {
+            if (n.endsWith(suffix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The raw query with every secret parameter's value replaced; {@code null} stays null. */
+    public static String redactQuery(String rawQuery) {
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return rawQuery;
+        }
+        StringBuilder out = null;
+        int start = 0;
+        int len = rawQuery.length();
+        while (start <= len) {
+            int amp = rawQuery.indexOf('&', start);
+            int end = amp < 0 ? len : amp;
+            int eq = rawQuery.indexOf('=', start);
+            if (eq >= 0 && eq < end && isSecretParam(decodeName(rawQuery.substring(start, eq)))) {
+                if (out == null) {
+                    out = new StringBuilder(len).append(rawQuery, 0, start);
+                }
+                out.append(rawQuery, start, eq + 1).append(MASK);
+            } else if (out != null) {
+                out.append(rawQuery, start, end);
+            }
+            if (amp < 0) {
+                break;
+            }
+            if (out != null) {
+                out.append('&');
+            }
+            start = amp + 1;
+        }
+        return out == null ? rawQuery : out.toString();
+    }
+
+    private static String decodeName(String raw) {
+        if (raw.indexOf('%') < 0 && raw.indexOf('+') < 0) {
+            return raw;
+        }
+        try {
+            return java.net.URLDecoder.decode(raw, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return raw;
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.mcpegress.agent.dispatch;
+
+import io.mcpegress.agent.audit.RequestTarget;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** The handle advice holds for one exchange in flight: what was asked, where it went, since when. */
+final class ExchangeRecord {
+
+    final String client;
+    final String method;
+    final RequestTarget target;
+    final String route;
+    final String proxy;
+    final long startEpochMillis;
+    final long startNanos;
+    private final AtomicBoolean ended = new AtomicBoolean();
+
+    ExchangeRecord(String client, String method, RequestTarget target, String route, String proxy) {
+        this.client = client;
+        this.method = method;
+        this.target = target;
+        this.route = route;
+        this.proxy = proxy;
+        this.startEpochMillis = System.currentTimeMillis();
+        this.startNanos = System.nanoTime();
+    }
+
+    /** True exactly once: an exchange is recorded once even if two paths report its end. */
+    boolean markEnded() {
+        return ended.compareAndSet(false, true);
+    }
+}

@@ -1,0 +1,28 @@
+package io.mcpegress.instrumentation.urlconnection;
+
+import io.mcpegress.bootstrap.EgressHooks;
+import net.bytebuddy.asm.Advice;
+
+import java.net.URL;
+
+/**
+ * A connect that fails outside getInputStream (the application called {@code connect()} or
+ * {@code getOutputStream()} first) is still an attempted exchange and gets its event.
+ */
+public final class ConnectFailureAdvice {
+
+    private ConnectFailureAdvice() {
+    }
+
+    @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+    public static void exit(@Advice.This Object connection,
+                            @Advice.FieldValue("method") String method,
+                            @Advice.FieldValue("url") URL url,
+                            @Advice.Thrown Throwable thrown) {
+        if (thrown == null || EgressHooks.currentExchange(connection) != null) {
+            return;
+        }
+        EgressHooks.exchangeEnd(EgressHooks.exchangeStart(HttpUrlConnectionModule.CLIENT, method, url),
+                0, null, thrown);
+    }
+}

@@ -1,0 +1,58 @@
+package io.mcpegress.instrumentation.urlconnection;
+
+import io.mcpegress.instrumentation.api.InstrumentationModule;
+import io.mcpegress.instrumentation.api.TypeInstrumentation;
+import io.mcpegress.instrumentation.api.TypeInstrumentation.AdviceBinding;
+
+import java.util.List;
+import java.util.Set;
+
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * {@code java.net.HttpURLConnection} and {@code HttpsURLConnection}. Both end up in
+ * {@code sun.net.www.protocol.http.HttpURLConnection} (the HTTPS one through a delegate that
+ * extends it), so one class carries everything:
+ * <ul>
+ *   <li>the constructor taking {@code (URL, Proxy, Handler)} sets {@code instProxy}, the per-connection
+ *       proxy (also what {@code openConnection(Proxy.NO_PROXY)} lands in): we replace it;</li>
+ *   <li>{@code getInputStream0()} sends the request and reads the response head, following
+ *       redirects in a loop; {@code followRedirect()} marks each hop;</li>
+ *   <li>{@code plainConnect()} reports connect failures of calls that never reach getInputStream.</li>
+ * </ul>
+ * The advice only reads fields; it never calls response accessors, which change the connection's state.
+ */
+public final class HttpUrlConnectionModule implements InstrumentationModule {
+
+    static final String CONNECTION = "sun.net.www.protocol.http.HttpURLConnection";
+    static final String CLIENT = "httpurlconnection";
+
+    @Override
+    public String name() {
+        return CLIENT;
+    }
+
+    @Override
+    public List<TypeInstrumentation> typeInstrumentations() {
+        return List.of(TypeInstrumentation.of(named(CONNECTION),
+                new AdviceBinding(isConstructor().and(takesArguments(3))
+                        .and(takesArgument(0, named("java.net.URL")))
+                        .and(takesArgument(1, named("java.net.Proxy"))), RouteConnectionAdvice.class.getName()),
+                new AdviceBinding(named("getInputStream0").and(takesArguments(0)), ExchangeAdvice.class.getName()),
+                new AdviceBinding(named("followRedirect").and(takesArguments(0)), RedirectAdvice.class.getName()),
+                new AdviceBinding(named("plainConnect").and(takesArguments(0)), ConnectFailureAdvice.class.getName())));
+    }
+
+    @Override
+    public Set<String> jdkClassNames() {
+        return Set.of(CONNECTION);
+    }
+
+    @Override
+    public Set<String> jdkModulesNeedingBootstrapReads() {
+        return Set.of("java.base");
+    }
+}

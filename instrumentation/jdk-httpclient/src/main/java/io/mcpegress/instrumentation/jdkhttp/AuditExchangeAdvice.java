@@ -1,0 +1,33 @@
+package io.mcpegress.instrumentation.jdkhttp;
+
+import io.mcpegress.bootstrap.EgressHooks;
+import net.bytebuddy.asm.Advice;
+
+import java.net.http.HttpRequest;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One audit event per {@code Exchange}: started when the exchange asks for its response, ended
+ * when the response head arrives or the exchange fails (the body need not be read).
+ */
+public final class AuditExchangeAdvice {
+
+    private AuditExchangeAdvice() {
+    }
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static Object enter(@Advice.FieldValue("request") HttpRequest request) {
+        return EgressHooks.exchangeStart("jdk-httpclient", request.method(), request.uri());
+    }
+
+    @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+    public static void exit(@Advice.Enter Object handle,
+                            @Advice.Return CompletableFuture<?> response,
+                            @Advice.Thrown Throwable thrown) {
+        if (thrown != null) {
+            EgressHooks.exchangeEnd(handle, 0, null, thrown);
+        } else {
+            EgressHooks.exchangeEndWhenDone(handle, response);
+        }
+    }
+}
