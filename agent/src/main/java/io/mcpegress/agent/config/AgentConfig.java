@@ -27,8 +27,10 @@ public final class AgentConfig {
     private final OnError onError;
     private final boolean debug;
     private final String configFile;
+    private final Map<String, String> raw;
 
     private AgentConfig(Map<String, String> raw) {
+        this.raw = Map.copyOf(raw);
         this.enabled = bool(raw, ConfigKey.ENABLED);
         this.configFile = raw.get(ConfigKey.CONFIG_FILE.key());
         String proxyValue = value(raw, ConfigKey.PROXY);
@@ -107,6 +109,14 @@ public final class AgentConfig {
 
     public Optional<String> configFile() {
         return Optional.ofNullable(configFile);
+    }
+
+    /**
+     * The resolved string value of any key (default applied), for subsystems that parse their own
+     * keys (policy, sinks). {@code null} when unset and without default.
+     */
+    public String value(ConfigKey key) {
+        return value(raw, key);
     }
 
     private static String value(Map<String, String> raw, ConfigKey key) {
