@@ -52,8 +52,15 @@ public interface EgressDispatcher {
     /** Binds or clears (handle == null) the exchange running for {@code owner} on this thread. */
     void setCurrentExchange(Object owner, Object handle);
 
-    /** A redirect hop finished and the client follows it: record the hop, start the next one. */
+    /**
+     * A redirect hop finished and the client follows it: record the hop, start the next one. The
+     * next hop only counts as an exchange once {@link #exchangeAttempted} is called for it (a client
+     * that stops at its redirect limit prepares a hop it never sends).
+     */
     Object redirectFollowed(Object handle, int statusCode, String newMethod, Object newUrl);
+
+    /** The exchange really went to the network (connect or request write started). */
+    void exchangeAttempted(Object handle);
 
     /** No-op implementation used before the agent installs itself and when it is disabled. */
     EgressDispatcher NOOP = new EgressDispatcher() {
@@ -87,6 +94,10 @@ public interface EgressDispatcher {
         @Override
         public Object redirectFollowed(Object handle, int statusCode, String newMethod, Object newUrl) {
             return null;
+        }
+
+        @Override
+        public void exchangeAttempted(Object handle) {
         }
     };
 }

@@ -92,6 +92,17 @@ public final class EgressHooks {
         }
     }
 
+    public static void exchangeAttempted(Object handle) {
+        if (handle == null) {
+            return;
+        }
+        try {
+            dispatcher.exchangeAttempted(handle);
+        } catch (Throwable t) {
+            adviceFailed(t);
+        }
+    }
+
     /**
      * Records a failure inside advice or the agent. Also the target of ByteBuddy's advice
      * exception handler, so a failure in the inlined advice code itself lands here too.

@@ -35,16 +35,20 @@ public final class AgentDispatcher implements EgressDispatcher {
 
     @Override
     public Object exchangeStart(String client, String method, Object url) {
+        return start(clientNames.qualified(client), method, url, true);
+    }
+
+    private ExchangeRecord start(String qualifiedClient, String method, Object url, boolean attempted) {
         RequestTarget target = RequestTarget.of(url);
         Router.Route route = router.routeFor(target.host());
         String proxy = route == Router.Route.PROXY ? router.proxy().toString() : null;
-        return new ExchangeRecord(clientNames.qualified(client), method, target, route.wireName(), proxy);
+        return new ExchangeRecord(qualifiedClient, method, target, route.wireName(), proxy, attempted);
     }
 
     @Override
     public void exchangeEnd(Object handle, int statusCode, String httpVersion, Throwable error) {
         ExchangeRecord r = (ExchangeRecord) handle;
-        if (!r.markEnded()) {
+        if (!r.markEnded() || !r.attempted) {
             return;
         }
         pipeline.offer(AuditEvent.builder()
@@ -111,7 +115,12 @@ public final class AgentDispatcher implements EgressDispatcher {
     public Object redirectFollowed(Object handle, int statusCode, String newMethod, Object newUrl) {
         ExchangeRecord hop = (ExchangeRecord) handle;
         exchangeEnd(hop, statusCode, "1.1", null);
-        return exchangeStart(clientNames.baseName(hop.client), newMethod, newUrl);
+        return start(hop.client, newMethod, newUrl, false);
+    }
+
+    @Override
+    public void exchangeAttempted(Object handle) {
+        ((ExchangeRecord) handle).attempted = true;
     }
 
     private static Throwable unwrap(Throwable t) {

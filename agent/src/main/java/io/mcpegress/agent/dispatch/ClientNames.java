@@ -19,9 +19,4 @@ public final class ClientNames {
     String qualified(String client) {
         return qualified.computeIfAbsent(client, c -> c + "/" + jdkVersion);
     }
-
-    String baseName(String qualifiedName) {
-        int slash = qualifiedName.indexOf('/');
-        return slash < 0 ? qualifiedName : qualifiedName.substring(0, slash);
-    }
 }

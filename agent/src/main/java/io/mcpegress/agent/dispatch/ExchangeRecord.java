@@ -15,8 +15,12 @@ final class ExchangeRecord {
     final long startEpochMillis;
     final long startNanos;
     private final AtomicBoolean ended = new AtomicBoolean();
+    /** False only for a redirect hop the client prepared but has not sent yet. */
+    volatile boolean attempted;
 
-    ExchangeRecord(String client, String method, RequestTarget target, String route, String proxy) {
+    ExchangeRecord(String client, String method, RequestTarget target, String route, String proxy,
+                   boolean attempted) {
+        this.attempted = attempted;
         this.client = client;
         this.method = method;
         this.target = target;

@@ -197,6 +197,17 @@ public final class TargetServer implements AutoCloseable {
             String body = Content.Source.asString(request, StandardCharsets.UTF_8);
             String path = request.getHttpURI().getPath();
             String query = request.getHttpURI().getQuery();
+            // "/s/{scenario}/rest" names the scenario in the URL itself (so audit events, which see
+            // only the URL, can be matched to it); redirects keep the prefix
+            String scenarioFromPath = null;
+            String prefix = "";
+            if (path != null && path.startsWith("/s/")) {
+                int slash = path.indexOf('/', 3);
+                scenarioFromPath = slash < 0 ? path.substring(3) : path.substring(3, slash);
+                prefix = "/s/" + scenarioFromPath;
+                path = slash < 0 ? "/" : path.substring(slash);
+            }
+            String scenarioHeader = request.getHeaders().get(SCENARIO_HEADER);
 
             Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
             for (HttpField field : request.getHeaders()) {
@@ -213,14 +224,15 @@ public final class TargetServer implements AutoCloseable {
                     remote,
                     Collections.unmodifiableMap(headers),
                     body,
-                    request.getHeaders().get(SCENARIO_HEADER)));
+                    scenarioHeader != null ? scenarioHeader : scenarioFromPath));
 
             response.getHeaders().put("X-Remote-Address", remote);
-            route(request, response, callback, path == null ? "/" : path, body);
+            route(request, response, callback, path == null ? "/" : path, body, prefix);
             return true;
         }
 
-        private void route(Request request, Response response, Callback callback, String path, String body) {
+        private void route(Request request, Response response, Callback callback, String path, String body,
+                           String prefix) {
             if (path.startsWith("/status/")) {
                 Integer code = parseInt(path.substring("/status/".length()));
                 if (code == null || code < 200 || code > 599) {
@@ -235,10 +247,10 @@ public final class TargetServer implements AutoCloseable {
                 } else if (n == 0) {
                     send(response, callback, 200, "done");
                 } else {
-                    redirect(response, callback, 302, "/redirect/" + (n - 1));
+                    redirect(response, callback, 302, prefix + "/redirect/" + (n - 1));
                 }
             } else if (path.startsWith("/circular/")) {
-                redirect(response, callback, 302, path.equals("/circular/a") ? "/circular/b" : "/circular/a");
+                redirect(response, callback, 302, prefix + (path.equals("/circular/a") ? "/circular/b" : "/circular/a"));
             } else if (path.equals("/redirect-to")) {
                 Fields params = Request.extractQueryParameters(request);
                 String url = params.getValue("url");

@@ -21,7 +21,8 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  *       proxy (also what {@code openConnection(Proxy.NO_PROXY)} lands in): we replace it;</li>
  *   <li>{@code getInputStream0()} sends the request and reads the response head, following
  *       redirects in a loop; {@code followRedirect()} marks each hop;</li>
- *   <li>{@code plainConnect()} reports connect failures of calls that never reach getInputStream.</li>
+ *   <li>{@code plainConnect()} and {@code writeRequests()} mark a hop as really sent, and connect
+ *       failures of calls that never reach getInputStream are reported from there.</li>
  * </ul>
  * The advice only reads fields; it never calls response accessors, which change the connection's state.
  */
@@ -43,7 +44,8 @@ public final class HttpUrlConnectionModule implements InstrumentationModule {
                         .and(takesArgument(1, named("java.net.Proxy"))), RouteConnectionAdvice.class.getName()),
                 new AdviceBinding(named("getInputStream0").and(takesArguments(0)), ExchangeAdvice.class.getName()),
                 new AdviceBinding(named("followRedirect").and(takesArguments(0)), RedirectAdvice.class.getName()),
-                new AdviceBinding(named("plainConnect").and(takesArguments(0)), ConnectFailureAdvice.class.getName())));
+                new AdviceBinding(named("plainConnect").and(takesArguments(0)), ConnectAdvice.class.getName()),
+                new AdviceBinding(named("writeRequests").and(takesArguments(0)), WriteRequestsAdvice.class.getName())));
     }
 
     @Override

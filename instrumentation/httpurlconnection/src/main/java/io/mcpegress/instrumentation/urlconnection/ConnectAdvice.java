@@ -6,12 +6,18 @@ import net.bytebuddy.asm.Advice;
 import java.net.URL;
 
 /**
- * A connect that fails outside getInputStream (the application called {@code connect()} or
- * {@code getOutputStream()} first) is still an attempted exchange and gets its event.
+ * A connect means the current hop really goes to the network. A connect that fails outside
+ * getInputStream (the application called {@code connect()} or {@code getOutputStream()} first) is
+ * still an attempted exchange and gets its own event.
  */
-public final class ConnectFailureAdvice {
+public final class ConnectAdvice {
 
-    private ConnectFailureAdvice() {
+    private ConnectAdvice() {
+    }
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static void enter(@Advice.This Object connection) {
+        EgressHooks.exchangeAttempted(EgressHooks.currentExchange(connection));
     }
 
     @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
