@@ -5,7 +5,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Turns an instrumentation name into the {@code mcp.egress.client} value, {@code name/version}.
- * JDK clients carry the JDK version; library modules register the version they detected.
+ * JDK clients pass their bare name and get the JDK version; library instrumentations pass
+ * {@code name/version} themselves (they read the library's own version constant).
  */
 public final class ClientNames {
 
@@ -17,6 +18,6 @@ public final class ClientNames {
     }
 
     String qualified(String client) {
-        return qualified.computeIfAbsent(client, c -> c + "/" + jdkVersion);
+        return qualified.computeIfAbsent(client, c -> c.indexOf('/') >= 0 ? c : c + "/" + jdkVersion);
     }
 }
