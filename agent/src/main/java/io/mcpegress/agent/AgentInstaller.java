@@ -11,6 +11,7 @@ import io.mcpegress.agent.config.ConfigLoader;
 import io.mcpegress.agent.config.FatalStartupException;
 import io.mcpegress.agent.dispatch.AgentDispatcher;
 import io.mcpegress.agent.dispatch.ClientNames;
+import io.mcpegress.agent.dispatch.FaultInjectingDispatcher;
 import io.mcpegress.agent.routing.Router;
 import io.mcpegress.agent.util.AgentLog;
 import io.mcpegress.bootstrap.EgressHooks;
@@ -60,7 +61,8 @@ public final class AgentInstaller {
         Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close, "mcp-egress-shutdown"));
 
         Router router = new Router(config.proxy().orElse(null), config.bypass());
-        EgressHooks.install(new AgentDispatcher(router, pipeline, new ClientNames()));
+        EgressHooks.install(config.injectFaults() ? new FaultInjectingDispatcher()
+                : new AgentDispatcher(router, pipeline, new ClientNames()));
 
         List<InstrumentationModule> modules = new ArrayList<>();
         ServiceLoader.load(InstrumentationModule.class, AgentInstaller.class.getClassLoader()).forEach(modules::add);

@@ -22,10 +22,10 @@ public final class AgentConfig {
     private final Path auditFile;
     private final String auditFormat;
     private final int queueCapacity;
-    private final boolean auditHeaders;
     private final String serviceName;
     private final OnError onError;
     private final boolean debug;
+    private final boolean injectFaults;
     private final String configFile;
     private final Map<String, String> raw;
 
@@ -47,7 +47,6 @@ public final class AgentConfig {
             throw ConfigException.invalid(ConfigKey.AUDIT_FORMAT.key(), auditFormat, ConfigKey.AUDIT_FORMAT.expected());
         }
         this.queueCapacity = intInRange(raw, ConfigKey.AUDIT_QUEUE_CAPACITY, 16, 10_000_000);
-        this.auditHeaders = bool(raw, ConfigKey.AUDIT_HEADERS);
         String service = value(raw, ConfigKey.SERVICE_NAME);
         if (service != null && service.isBlank()) {
             throw ConfigException.invalid(ConfigKey.SERVICE_NAME.key(), service, ConfigKey.SERVICE_NAME.expected());
@@ -55,6 +54,7 @@ public final class AgentConfig {
         this.serviceName = service;
         this.onError = oneOf(raw, ConfigKey.STARTUP_ON_ERROR, OnError.class);
         this.debug = bool(raw, ConfigKey.DEBUG);
+        this.injectFaults = bool(raw, ConfigKey.DEBUG_INJECT_FAULTS);
     }
 
     public static AgentConfig from(Map<String, String> raw) {
@@ -90,10 +90,6 @@ public final class AgentConfig {
         return queueCapacity;
     }
 
-    public boolean auditHeaders() {
-        return auditHeaders;
-    }
-
     /** Configured service name, or empty to let the agent derive one. */
     public Optional<String> serviceName() {
         return Optional.ofNullable(serviceName);
@@ -105,6 +101,11 @@ public final class AgentConfig {
 
     public boolean debug() {
         return debug;
+    }
+
+    /** Test switch: every agent hook fails, to prove the application never notices. */
+    public boolean injectFaults() {
+        return injectFaults;
     }
 
     public Optional<String> configFile() {
