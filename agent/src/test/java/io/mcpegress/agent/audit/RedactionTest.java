@@ -1,0 +1,58 @@
+package io.mcpegress.agent.audit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.net.URI;
+import java.net.URL;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RedactionTest {
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "token=abc&page=2                 | token=REDACTED&page=2",
+        "page=2&access_token=abc          | page=2&access_token=REDACTED",
+        "API_KEY=1&x=2&client_secret=3    | API_KEY=REDACTED&x=2&client_secret=REDACTED",
+        "X-Amz-Signature=ff&X-Amz-Date=1  | X-Amz-Signature=REDACTED&X-Amz-Date=REDACTED",
+        "q=weather&lang=en                | q=weather&lang=en",
+        "github_token=t&flag              | github_token=REDACTED&flag",
+        "a%5Fkey=1                        | a%5Fkey=REDACTED",
+        "password=&=x&&sig=1              | password=REDACTED&=x&&sig=REDACTED",
+    })
+    void secretQueryValuesAreMasked(String query, String expected) {
+        assertThat(Redaction.redactQuery(query)).isEqualTo(expected);
+    }
+
+    @Test
+    void secretHeadersAreRecognised() {
+        for (String h : new String[] {"Authorization", "proxy-authorization", "Cookie", "Set-Cookie", "X-API-Key",
+            "x-goog-api-key", "X-Auth-Token", "Private-Token"}) {
+            assertThat(Redaction.isSecretHeader(h)).as(h).isTrue();
+        }
+        assertThat(Redaction.isSecretHeader("Accept")).isFalse();
+    }
+
+    @Test
+    void targetsDropPasswordsAndFragmentsAndMaskQueries() throws Exception {
+        RequestTarget t = RequestTarget.of(URI.create("HTTPS://bob:hunter2@API.Example.com/v1/x?key=s3cr3t&q=1#frag"));
+        assertThat(t.full()).isEqualTo("https://api.example.com/v1/x?key=REDACTED&q=1");
+        assertThat(t.username()).isEqualTo("bob");
+        assertThat(t.port()).isEqualTo(443);
+        assertThat(t.full()).doesNotContain("hunter2").doesNotContain("s3cr3t").doesNotContain("frag");
+
+        RequestTarget u = RequestTarget.of(new URL("http://[::1]:8080"));
+        assertThat(u.full()).isEqualTo("http://[::1]:8080/");
+        assertThat(u.hostIsIp()).isTrue();
+        assertThat(u.path()).isEqualTo("/");
+    }
+
+    @Test
+    void oddInputNeverThrows() {
+        assertThat(RequestTarget.of("not a url").scheme()).isEqualTo("unknown");
+        assertThat(RequestTarget.of(null).scheme()).isEqualTo("unknown");
+        assertThat(RequestTarget.of(URI.create("mailto:x@y")).full()).startsWith("mailto://");
+    }
+}
