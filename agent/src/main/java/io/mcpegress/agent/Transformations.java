@@ -52,7 +52,6 @@ final class Transformations {
         AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
                 .with(new FailureListener())
                 .ignore(nameStartsWith("io.mcpegress.")
                         .or(nameStartsWith("net.bytebuddy."))

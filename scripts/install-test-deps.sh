@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what the tests and the demo need when it is missing: Squid (the real forward proxy
+# the integration tests route through). Debian packages; we run as root on CI and dev machines.
+set -euo pipefail
+
+need=()
+command -v squid >/dev/null 2>&1 || [ -x /usr/sbin/squid ] || need+=(squid)
+
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing: ${need[*]}" >&2
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  if ! $SUDO apt-get install -y -qq "${need[@]}" >/dev/null 2>&1; then
+    $SUDO apt-get update -qq >/dev/null
+    $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+  fi
+  # the Debian package starts a system-wide squid on :3128; the tests start their own
+  if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl stop squid >/dev/null 2>&1 || true; fi
+  $SUDO service squid stop >/dev/null 2>&1 || true
+fi
