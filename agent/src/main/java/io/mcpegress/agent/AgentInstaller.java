@@ -2,7 +2,8 @@ package io.mcpegress.agent;
 
 import io.mcpegress.agent.audit.AuditPipeline;
 import io.mcpegress.agent.audit.EcsEncoder;
-import io.mcpegress.agent.audit.FileSink;
+import io.mcpegress.agent.audit.sink.FanOutSink;
+import io.mcpegress.agent.audit.sink.SinkFactory;
 import io.mcpegress.agent.audit.ProcessIdentity;
 import io.mcpegress.agent.config.AgentConfig;
 import io.mcpegress.agent.config.ConfigException;
@@ -12,13 +13,13 @@ import io.mcpegress.agent.config.FatalStartupException;
 import io.mcpegress.agent.dispatch.AgentDispatcher;
 import io.mcpegress.agent.dispatch.ClientNames;
 import io.mcpegress.agent.dispatch.FaultInjectingDispatcher;
+import io.mcpegress.agent.policy.Policy;
 import io.mcpegress.agent.routing.Router;
 import io.mcpegress.agent.util.AgentLog;
 import io.mcpegress.bootstrap.EgressHooks;
 import io.mcpegress.instrumentation.api.InstrumentationModule;
 
 import java.io.File;
-import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +39,8 @@ public final class AgentInstaller {
     public static void install(String agentArgs, Instrumentation inst, File agentJar) {
         long started = System.nanoTime();
         AgentConfig config;
+        Policy policy;
+        FanOutSink sinks;
         AuditPipeline pipeline;
         try {
             config = ConfigLoader.load(agentArgs, System.getProperties(), System.getenv());
@@ -45,7 +48,9 @@ public final class AgentInstaller {
                 AgentLog.info(AgentVersion.get() + " disabled (" + ConfigKey.ENABLED.key() + "=false): nothing is routed or audited");
                 return;
             }
-            pipeline = openPipeline(config);
+            policy = Policy.fromConfig(config);
+            sinks = SinkFactory.create(config);
+            pipeline = openPipeline(config, sinks);
         } catch (ConfigException e) {
             if (continueOnError(agentArgs)) {
                 AgentLog.warn("invalid configuration, starting WITHOUT egress control because "
@@ -58,11 +63,15 @@ public final class AgentInstaller {
         AgentLog.setDebug(config.debug());
 
         pipeline.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close, "mcp-egress-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            pipeline.close();
+            closeQuietly(sinks);
+        }, "mcp-egress-shutdown"));
 
         Router router = new Router(config.proxy().orElse(null), config.bypass());
+        boolean enforce = config.mode() == AgentConfig.Mode.ENFORCE;
         EgressHooks.install(config.injectFaults() ? new FaultInjectingDispatcher()
-                : new AgentDispatcher(router, pipeline, new ClientNames()));
+                : new AgentDispatcher(router, policy, enforce, pipeline, new ClientNames()));
 
         List<InstrumentationModule> modules = new ArrayList<>();
         ServiceLoader.load(InstrumentationModule.class, AgentInstaller.class.getClassLoader()).forEach(modules::add);
@@ -75,21 +84,23 @@ public final class AgentInstaller {
                 + config.proxy().map(Object::toString).orElse("none (audit only)")
                 + " bypass=" + config.bypass()
                 + " mode=" + config.mode().name().toLowerCase(Locale.ROOT)
+                + " policy=" + policy.describe()
                 + " audit=" + pipeline.describeSink() + " (" + config.auditFormat() + ")"
                 + " clients=" + names);
     }
 
-    private static AuditPipeline openPipeline(AgentConfig config) {
-        FileSink sink;
-        try {
-            sink = FileSink.open(config.auditFile());
-        } catch (IOException | RuntimeException e) {
-            throw ConfigException.invalid(ConfigKey.AUDIT_FILE.key(), config.auditFile().toString(),
-                    ConfigKey.AUDIT_FILE.expected() + " (" + e + ")");
-        }
+    private static AuditPipeline openPipeline(AgentConfig config, FanOutSink sinks) {
         ProcessIdentity identity = new ProcessIdentity(
                 config.serviceName().orElseGet(ProcessIdentity::deriveServiceName), AgentVersion.get());
-        return new AuditPipeline(config.queueCapacity(), new EcsEncoder(identity), sink);
+        return new AuditPipeline(config.queueCapacity(), new EcsEncoder(identity), sinks);
+    }
+
+    private static void closeQuietly(FanOutSink sinks) {
+        try {
+            sinks.close();
+        } catch (Exception e) {
+            AgentLog.warn("closing audit sinks: " + e);
+        }
     }
 
     /** Read straight from the sources: the rest of the configuration may be what is broken. */

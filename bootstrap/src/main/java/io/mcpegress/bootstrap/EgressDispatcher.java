@@ -62,6 +62,19 @@ public interface EgressDispatcher {
     /** The exchange really went to the network (connect or request write started). */
     void exchangeAttempted(Object handle);
 
+    /**
+     * The exception the client must fail with because the policy denies this exchange in enforce
+     * mode, or {@code null} to let it proceed. A denied exchange is recorded (route {@code blocked})
+     * before this returns; nothing has been sent.
+     */
+    EgressDeniedException denial(Object handle);
+
+    /**
+     * For a connection opened outside any exchange (the application called connect() first): the
+     * exception to fail with when the destination is denied in enforce mode, else {@code null}.
+     */
+    EgressDeniedException checkConnect(String client, String method, Object url);
+
     /** No-op implementation used before the agent installs itself and when it is disabled. */
     EgressDispatcher NOOP = new EgressDispatcher() {
         @Override
@@ -98,6 +111,16 @@ public interface EgressDispatcher {
 
         @Override
         public void exchangeAttempted(Object handle) {
+        }
+
+        @Override
+        public EgressDeniedException denial(Object handle) {
+            return null;
+        }
+
+        @Override
+        public EgressDeniedException checkConnect(String client, String method, Object url) {
+            return null;
         }
     };
 }

@@ -103,6 +103,29 @@ public final class EgressHooks {
         }
     }
 
+    /** See {@link EgressDispatcher#denial}; never throws, and an agent failure never denies. */
+    public static EgressDeniedException denial(Object handle) {
+        if (handle == null) {
+            return null;
+        }
+        try {
+            return dispatcher.denial(handle);
+        } catch (Throwable t) {
+            adviceFailed(t);
+            return null;
+        }
+    }
+
+    /** See {@link EgressDispatcher#checkConnect}. */
+    public static EgressDeniedException checkConnect(String client, String method, Object url) {
+        try {
+            return dispatcher.checkConnect(client, method, url);
+        } catch (Throwable t) {
+            adviceFailed(t);
+            return null;
+        }
+    }
+
     /**
      * Records a failure inside advice or the agent. Also the target of ByteBuddy's advice
      * exception handler, so a failure in the inlined advice code itself lands here too.

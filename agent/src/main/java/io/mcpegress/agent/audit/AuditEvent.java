@@ -30,7 +30,10 @@ public final class AuditEvent {
     private final String route;
     private final String proxy;
     private final boolean denied;
+    private final boolean enforced;
     private final String ruleName;
+    private final String ruleset;
+    private final String reason;
     private final String errorType;
     private final String errorMessage;
 
@@ -45,7 +48,10 @@ public final class AuditEvent {
         this.route = b.route;
         this.proxy = b.proxy;
         this.denied = b.denied;
+        this.enforced = b.enforced;
         this.ruleName = b.ruleName;
+        this.ruleset = b.ruleset;
+        this.reason = b.reason;
         this.errorType = b.errorType;
         this.errorMessage = b.errorMessage;
     }
@@ -99,8 +105,22 @@ public final class AuditEvent {
         return denied;
     }
 
+    /** True when the denial stopped the call (enforce mode); false in monitor mode. */
+    public boolean enforced() {
+        return enforced;
+    }
+
     public String ruleName() {
         return ruleName;
+    }
+
+    public String ruleset() {
+        return ruleset;
+    }
+
+    /** Why the policy decided as it did ({@code rule}, {@code default}, {@code metadata}, ...). */
+    public String reason() {
+        return reason;
     }
 
     public String errorType() {
@@ -112,7 +132,7 @@ public final class AuditEvent {
     }
 
     public Outcome outcome() {
-        if (denied || errorType != null || statusCode >= 400) {
+        if (enforced || errorType != null || statusCode >= 400) {
             return Outcome.FAILURE;
         }
         return statusCode > 0 ? Outcome.SUCCESS : Outcome.UNKNOWN;
@@ -129,7 +149,10 @@ public final class AuditEvent {
         private String route;
         private String proxy;
         private boolean denied;
+        private boolean enforced;
         private String ruleName;
+        private String ruleset;
+        private String reason;
         private String errorType;
         private String errorMessage;
 
@@ -186,8 +209,15 @@ public final class AuditEvent {
             return this;
         }
 
-        public Builder ruleName(String v) {
-            this.ruleName = v;
+        public Builder enforced(boolean v) {
+            this.enforced = v;
+            return this;
+        }
+
+        public Builder rule(String name, String ruleset, String reason) {
+            this.ruleName = name;
+            this.ruleset = ruleset;
+            this.reason = reason;
             return this;
         }
 

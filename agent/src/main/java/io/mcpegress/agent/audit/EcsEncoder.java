@@ -48,6 +48,9 @@ public final class EcsEncoder {
             g.writeString(e.denied() ? "denied" : "allowed");
             g.writeEndArray();
             g.writeStringField("action", "http-request");
+            if (e.reason() != null) {
+                g.writeStringField("reason", e.reason());
+            }
             g.writeStringField("outcome", e.outcome().wireName());
             g.writeNumberField("duration", e.durationNanos());
             g.writeStringField("start", ISO.format(start));
@@ -108,9 +111,14 @@ public final class EcsEncoder {
                 g.writeEndObject();
             }
 
-            if (e.ruleName() != null) {
+            if (e.ruleName() != null || e.ruleset() != null) {
                 g.writeObjectFieldStart("rule");
-                g.writeStringField("name", e.ruleName());
+                if (e.ruleName() != null) {
+                    g.writeStringField("name", e.ruleName());
+                }
+                if (e.ruleset() != null) {
+                    g.writeStringField("ruleset", e.ruleset());
+                }
                 g.writeEndObject();
             }
 
@@ -136,6 +144,10 @@ public final class EcsEncoder {
             g.writeObjectFieldStart("egress");
             g.writeStringField("client", e.client());
             g.writeStringField("route", e.route());
+            if (e.denied() && !e.enforced()) {
+                // monitor mode: the call went ahead, but the policy would have stopped it
+                g.writeBooleanField("would_deny", true);
+            }
             if (e.proxy() != null) {
                 g.writeStringField("proxy", e.proxy());
             }

@@ -3,7 +3,11 @@ package io.mcpegress.agent.dispatch;
 import io.mcpegress.agent.audit.AuditEvent;
 import io.mcpegress.agent.audit.AuditPipeline;
 import io.mcpegress.agent.audit.RequestTarget;
+import io.mcpegress.agent.policy.Decision;
+import io.mcpegress.agent.policy.Policy;
+import io.mcpegress.agent.policy.PolicyRequest;
 import io.mcpegress.agent.routing.Router;
+import io.mcpegress.bootstrap.EgressDeniedException;
 import io.mcpegress.bootstrap.EgressDispatcher;
 
 import java.net.Proxy;
@@ -12,18 +16,26 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 /**
- * The agent side of {@link EgressDispatcher}: routes calls and turns exchanges into audit events.
- * Runs on application threads, so it only builds small objects and hands events to the queue.
+ * The agent side of {@link EgressDispatcher}: decides every exchange against the policy, routes
+ * it, and turns it into an audit event. Runs on application threads, so it only builds small
+ * objects and hands events to the queue.
  */
 public final class AgentDispatcher implements EgressDispatcher {
 
+    private static final String BLOCKED = "blocked";
+
     private final Router router;
+    private final Policy policy;
+    private final boolean enforce;
     private final AuditPipeline pipeline;
     private final ClientNames clientNames;
     private final ThreadLocal<CurrentExchange> current = new ThreadLocal<>();
 
-    public AgentDispatcher(Router router, AuditPipeline pipeline, ClientNames clientNames) {
+    public AgentDispatcher(Router router, Policy policy, boolean enforce, AuditPipeline pipeline,
+                           ClientNames clientNames) {
         this.router = router;
+        this.policy = policy;
+        this.enforce = enforce;
         this.pipeline = pipeline;
         this.clientNames = clientNames;
     }
@@ -40,9 +52,46 @@ public final class AgentDispatcher implements EgressDispatcher {
 
     private ExchangeRecord start(String qualifiedClient, String method, Object url, boolean attempted) {
         RequestTarget target = RequestTarget.of(url);
+        Decision decision = decide(method, target);
+        boolean blocked = decision.denied() && enforce;
         Router.Route route = router.routeFor(target.host());
-        String proxy = route == Router.Route.PROXY ? router.proxy().toString() : null;
-        return new ExchangeRecord(qualifiedClient, method, target, route.wireName(), proxy, attempted);
+        String routeName = blocked ? BLOCKED : route.wireName();
+        String proxy = !blocked && route == Router.Route.PROXY ? router.proxy().toString() : null;
+        return new ExchangeRecord(qualifiedClient, method, target, routeName, proxy, decision, blocked, attempted);
+    }
+
+    private Decision decide(String method, RequestTarget target) {
+        return policy.decide(PolicyRequest.builder()
+                .scheme(target.scheme())
+                .host(target.host() == null ? "" : target.host())
+                .port(target.port())
+                .method(method)
+                .path(target.path())
+                .build());
+    }
+
+    @Override
+    public EgressDeniedException denial(Object handle) {
+        ExchangeRecord r = (ExchangeRecord) handle;
+        if (!r.enforced) {
+            return null;
+        }
+        EgressDeniedException denied = deniedException(r.method, r.target, r.decision);
+        r.attempted = true; // the attempt is what the trail must show, though nothing was sent
+        exchangeEnd(r, 0, null, denied);
+        return denied;
+    }
+
+    @Override
+    public EgressDeniedException checkConnect(String client, String method, Object url) {
+        ExchangeRecord r = start(clientNames.qualified(client), method, url, true);
+        return denial(r);
+    }
+
+    private static EgressDeniedException deniedException(String method, RequestTarget target, Decision d) {
+        return new EgressDeniedException("mcp-egress-agent denied " + method + " " + target.full()
+                + ": rule '" + d.rule() + "' (ruleset " + d.ruleset() + ", reason " + d.reason().wireName() + ")"
+                + (d.message() == null ? "" : " - " + d.message()), d.rule(), d.reason().wireName());
     }
 
     @Override
@@ -51,6 +100,7 @@ public final class AgentDispatcher implements EgressDispatcher {
         if (!r.markEnded() || !r.attempted) {
             return;
         }
+        Decision d = r.decision;
         pipeline.offer(AuditEvent.builder()
                 .startEpochMillis(r.startEpochMillis)
                 .durationNanos(System.nanoTime() - r.startNanos)
@@ -61,6 +111,9 @@ public final class AgentDispatcher implements EgressDispatcher {
                 .httpVersion(statusCode > 0 ? httpVersion : null)
                 .route(r.route)
                 .proxy(r.proxy)
+                .denied(d.denied())
+                .enforced(r.enforced)
+                .rule(d.rule(), d.ruleset(), d.reason().wireName())
                 // an HTTP error status is an answer, not a failure of the exchange
                 .error(statusCode > 0 ? null : unwrap(error))
                 .build());

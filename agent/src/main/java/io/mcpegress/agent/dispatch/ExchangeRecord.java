@@ -1,6 +1,7 @@
 package io.mcpegress.agent.dispatch;
 
 import io.mcpegress.agent.audit.RequestTarget;
+import io.mcpegress.agent.policy.Decision;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -12,6 +13,9 @@ final class ExchangeRecord {
     final RequestTarget target;
     final String route;
     final String proxy;
+    /** The policy's verdict; {@code enforced} when a denial stops the call (enforce mode). */
+    final Decision decision;
+    final boolean enforced;
     final long startEpochMillis;
     final long startNanos;
     private final AtomicBoolean ended = new AtomicBoolean();
@@ -19,7 +23,9 @@ final class ExchangeRecord {
     volatile boolean attempted;
 
     ExchangeRecord(String client, String method, RequestTarget target, String route, String proxy,
-                   boolean attempted) {
+                   Decision decision, boolean enforced, boolean attempted) {
+        this.decision = decision;
+        this.enforced = enforced;
         this.attempted = attempted;
         this.client = client;
         this.method = method;

@@ -1,5 +1,6 @@
 package io.mcpegress.agent.dispatch;
 
+import io.mcpegress.bootstrap.EgressDeniedException;
 import io.mcpegress.bootstrap.EgressDispatcher;
 
 import java.net.Proxy;
@@ -53,6 +54,16 @@ public final class FaultInjectingDispatcher implements EgressDispatcher {
 
     @Override
     public void exchangeAttempted(Object handle) {
+        throw fault();
+    }
+
+    @Override
+    public EgressDeniedException denial(Object handle) {
+        throw fault();
+    }
+
+    @Override
+    public EgressDeniedException checkConnect(String client, String method, Object url) {
         throw fault();
     }
 }

@@ -27,7 +27,7 @@ class Rfc5424Test {
     void bomAndOctetCountingCountBytesNotCharacters() {
         AuditEvent e = AuditEvent.builder().startEpochMillis(TestSupport.BASE_MILLIS).client("c").method("GET")
                 .target(RequestTarget.of(URI.create("https://example.com/"))).route("direct")
-                .ruleName("r\u00e9gle \u2603").build();
+                .rule("r\u00e9gle \u2603", "config", "deny-list").build();
         byte[] line = TestSupport.encode(e);
         byte[] msg = Rfc5424.format(line, 0, line.length, 1, true, 42);
         String text = new String(msg, StandardCharsets.UTF_8);

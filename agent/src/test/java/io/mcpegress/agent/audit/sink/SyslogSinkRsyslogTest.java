@@ -174,7 +174,7 @@ class SyslogSinkRsyslogTest {
                 .target(RequestTarget.of(URI.create("http://internal.example.org/admin")))
                 .route("blocked")
                 .denied(true)
-                .ruleName("deny \"quoted\" [bracket] back\\slash caf\u00e9")
+                .rule("deny \"quoted\" [bracket] back\\slash caf\u00e9", "config", "deny-list")
                 .build();
         byte[] line = TestSupport.encode(denied);
         try (SyslogSink sink = SyslogSink.builder(SyslogSink.Transport.TCP, "127.0.0.1", rsyslog.tcpPort)

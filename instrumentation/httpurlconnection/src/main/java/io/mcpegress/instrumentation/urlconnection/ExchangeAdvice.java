@@ -1,5 +1,6 @@
 package io.mcpegress.instrumentation.urlconnection;
 
+import io.mcpegress.bootstrap.EgressDeniedException;
 import io.mcpegress.bootstrap.EgressHooks;
 import net.bytebuddy.asm.Advice;
 
@@ -9,14 +10,14 @@ import java.net.URL;
 /**
  * Wraps {@code getInputStream0()}, where the request is written and the response head read.
  * Later calls (getResponseCode after getInputStream, re-entry from inside) find the stream
- * already there and are not new exchanges.
+ * already there and are not new exchanges. A denied first hop skips the method and throws.
  */
 public final class ExchangeAdvice {
 
     private ExchangeAdvice() {
     }
 
-    @Advice.OnMethodEnter(suppress = Throwable.class)
+    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = EgressDeniedException.class)
     public static Object enter(@Advice.This Object connection,
                                @Advice.FieldValue("method") String method,
                                @Advice.FieldValue("url") URL url,
@@ -27,6 +28,10 @@ public final class ExchangeAdvice {
             return null;
         }
         Object handle = EgressHooks.exchangeStart(HttpUrlConnectionModule.CLIENT, method, url);
+        EgressDeniedException denied = EgressHooks.denial(handle);
+        if (denied != null) {
+            return denied;
+        }
         EgressHooks.setCurrentExchange(connection, handle);
         return handle;
     }
@@ -35,7 +40,18 @@ public final class ExchangeAdvice {
     public static void exit(@Advice.This Object connection,
                             @Advice.Enter Object firstHop,
                             @Advice.FieldValue("responseCode") int responseCode,
-                            @Advice.Thrown Throwable thrown) {
+                            @Advice.FieldValue(value = "rememberedException", readOnly = false) Exception remembered,
+                            @Advice.Thrown(readOnly = false) Throwable thrown) {
+        if (firstHop instanceof EgressDeniedException) {
+            thrown = (EgressDeniedException) firstHop;
+        }
+        if (thrown instanceof EgressDeniedException) {
+            // later getResponseCode()/getHeaderField() calls rethrow it instead of asking again
+            remembered = (EgressDeniedException) thrown;
+        }
+        if (firstHop instanceof EgressDeniedException) {
+            return;
+        }
         if (firstHop == null) {
             return;
         }

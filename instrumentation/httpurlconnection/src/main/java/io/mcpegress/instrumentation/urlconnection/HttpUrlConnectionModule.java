@@ -20,7 +20,8 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  *   <li>the constructor taking {@code (URL, Proxy, Handler)} sets {@code instProxy}, the per-connection
  *       proxy (also what {@code openConnection(Proxy.NO_PROXY)} lands in): we replace it;</li>
  *   <li>{@code getInputStream0()} sends the request and reads the response head, following
- *       redirects in a loop; {@code followRedirect()} marks each hop;</li>
+ *       redirects in a loop; {@code followRedirect()} marks each hop and {@code followRedirect0}
+ *       checks the next hop's destination before connecting to it;</li>
  *   <li>{@code plainConnect()} and {@code writeRequests()} mark a hop as really sent, and connect
  *       failures of calls that never reach getInputStream are reported from there.</li>
  * </ul>
@@ -44,6 +45,8 @@ public final class HttpUrlConnectionModule implements InstrumentationModule {
                         .and(takesArgument(1, named("java.net.Proxy"))), RouteConnectionAdvice.class.getName()),
                 new AdviceBinding(named("getInputStream0").and(takesArguments(0)), ExchangeAdvice.class.getName()),
                 new AdviceBinding(named("followRedirect").and(takesArguments(0)), RedirectAdvice.class.getName()),
+                new AdviceBinding(named("followRedirect0").and(takesArguments(3))
+                        .and(takesArgument(2, named("java.net.URL"))), RedirectTargetAdvice.class.getName()),
                 new AdviceBinding(named("plainConnect").and(takesArguments(0)), ConnectAdvice.class.getName()),
                 new AdviceBinding(named("writeRequests").and(takesArguments(0)), WriteRequestsAdvice.class.getName())));
     }

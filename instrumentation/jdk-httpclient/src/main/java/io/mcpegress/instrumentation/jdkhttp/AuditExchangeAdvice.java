@@ -1,5 +1,6 @@
 package io.mcpegress.instrumentation.jdkhttp;
 
+import io.mcpegress.bootstrap.EgressDeniedException;
 import io.mcpegress.bootstrap.EgressHooks;
 import net.bytebuddy.asm.Advice;
 
@@ -8,23 +9,28 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One audit event per {@code Exchange}: started when the exchange asks for its response, ended
- * when the response head arrives or the exchange fails (the body need not be read).
+ * when the response head arrives or the exchange fails (the body need not be read). A denied
+ * exchange never runs: its response future fails with the denial, which {@code send} rethrows.
  */
 public final class AuditExchangeAdvice {
 
     private AuditExchangeAdvice() {
     }
 
-    @Advice.OnMethodEnter(suppress = Throwable.class)
+    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = EgressDeniedException.class)
     public static Object enter(@Advice.FieldValue("request") HttpRequest request) {
-        return EgressHooks.exchangeStart("jdk-httpclient", request.method(), request.uri());
+        Object handle = EgressHooks.exchangeStart("jdk-httpclient", request.method(), request.uri());
+        EgressDeniedException denied = EgressHooks.denial(handle);
+        return denied != null ? denied : handle;
     }
 
     @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
     public static void exit(@Advice.Enter Object handle,
-                            @Advice.Return CompletableFuture<?> response,
+                            @Advice.Return(readOnly = false) CompletableFuture<?> response,
                             @Advice.Thrown Throwable thrown) {
-        if (thrown != null) {
+        if (handle instanceof EgressDeniedException) {
+            response = CompletableFuture.failedFuture((EgressDeniedException) handle);
+        } else if (thrown != null) {
             EgressHooks.exchangeEnd(handle, 0, null, thrown);
         } else {
             EgressHooks.exchangeEndWhenDone(handle, response);

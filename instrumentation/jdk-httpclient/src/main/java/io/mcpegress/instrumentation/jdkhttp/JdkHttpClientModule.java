@@ -28,6 +28,7 @@ public final class JdkHttpClientModule implements InstrumentationModule {
 
     static final String REQUEST_IMPL = "jdk.internal.net.http.HttpRequestImpl";
     static final String EXCHANGE = "jdk.internal.net.http.Exchange";
+    static final String CLIENT_IMPL = "jdk.internal.net.http.HttpClientImpl";
 
     @Override
     public String name() {
@@ -46,12 +47,14 @@ public final class JdkHttpClientModule implements InstrumentationModule {
                                 RouteRequestAdvice.class.getName())),
                 TypeInstrumentation.of(named(EXCHANGE),
                         new AdviceBinding(named("responseAsync").and(takesArguments(0)),
-                                AuditExchangeAdvice.class.getName())));
+                                AuditExchangeAdvice.class.getName())),
+                TypeInstrumentation.of(named(CLIENT_IMPL),
+                        new AdviceBinding(named("send").and(takesArguments(2)), UnwrapDenialAdvice.class.getName())));
     }
 
     @Override
     public Set<String> jdkClassNames() {
-        return Set.of(REQUEST_IMPL, EXCHANGE);
+        return Set.of(REQUEST_IMPL, EXCHANGE, CLIENT_IMPL);
     }
 
     @Override

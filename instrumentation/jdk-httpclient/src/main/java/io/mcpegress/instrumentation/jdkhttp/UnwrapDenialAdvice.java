@@ -1,0 +1,23 @@
+package io.mcpegress.instrumentation.jdkhttp;
+
+import io.mcpegress.bootstrap.EgressDeniedException;
+import net.bytebuddy.asm.Advice;
+
+import java.io.IOException;
+
+/**
+ * {@code HttpClient.send} re-wraps every IOException of the exchange in a plain IOException; for a
+ * denial the application should see the agent's own exception type, as with every other client.
+ */
+public final class UnwrapDenialAdvice {
+
+    private UnwrapDenialAdvice() {
+    }
+
+    @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+    public static void exit(@Advice.Thrown(readOnly = false) Throwable thrown) {
+        if (thrown instanceof IOException && thrown.getCause() instanceof EgressDeniedException) {
+            thrown = thrown.getCause();
+        }
+    }
+}

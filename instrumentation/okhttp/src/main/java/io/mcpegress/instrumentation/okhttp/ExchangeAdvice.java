@@ -1,0 +1,48 @@
+package io.mcpegress.instrumentation.okhttp;
+
+import io.mcpegress.bootstrap.EgressHooks;
+import net.bytebuddy.asm.Advice;
+import okhttp3.Interceptor;
+import okhttp3.OkHttp;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * OkHttp 4 and 5: one audit event per {@code ConnectInterceptor.intercept}, i.e. per attempt that
+ * goes to the network. Started before the connection is obtained, ended when the response head has
+ * come back through the network interceptors (the body need not be read) or the attempt failed.
+ * The advice only calls getters of OkHttp's immutable Request and Response values.
+ */
+public final class ExchangeAdvice {
+
+    private ExchangeAdvice() {
+    }
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static Object enter(@Advice.Argument(0) Interceptor.Chain chain) {
+        Request request = chain.request();
+        // a plain static field read at run time (no string concatenation: that would be an indy call)
+        return EgressHooks.exchangeStart("okhttp/".concat(OkHttp.VERSION), request.method(), request.url().uri());
+    }
+
+    @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+    public static void exit(@Advice.Enter Object handle,
+                            @Advice.Return Response response,
+                            @Advice.Thrown Throwable thrown) {
+        if (handle == null) {
+            return;
+        }
+        if (response == null) {
+            // OkHttp 3 and 4 wrap connect failures in an unchecked RouteException; its cause is the
+            // IOException the application finally sees
+            boolean wrapped = thrown != null && thrown.getCause() != null
+                    && "okhttp3.internal.connection.RouteException".equals(thrown.getClass().getName());
+            EgressHooks.exchangeEnd(handle, 0, null, wrapped ? thrown.getCause() : thrown);
+            return;
+        }
+        // Protocol.toString() is the ALPN id: "http/1.0", "http/1.1", "h2", "h2_prior_knowledge"
+        String protocol = response.protocol().toString();
+        EgressHooks.exchangeEnd(handle, response.code(),
+                protocol.startsWith("h2") ? "2" : "http/1.0".equals(protocol) ? "1.0" : "1.1", null);
+    }
+}

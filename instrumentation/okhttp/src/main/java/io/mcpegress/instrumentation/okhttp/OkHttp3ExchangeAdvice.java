@@ -1,0 +1,42 @@
+package io.mcpegress.instrumentation.okhttp;
+
+import io.mcpegress.bootstrap.EgressHooks;
+import net.bytebuddy.asm.Advice;
+import okhttp3.Interceptor;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.internal.Version;
+
+/**
+ * OkHttp 3: the same as {@link ExchangeAdvice}; only the version comes from elsewhere
+ * ({@code Version.userAgent()} is already {@code okhttp/3.x.y}).
+ */
+public final class OkHttp3ExchangeAdvice {
+
+    private OkHttp3ExchangeAdvice() {
+    }
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static Object enter(@Advice.Argument(0) Interceptor.Chain chain) {
+        Request request = chain.request();
+        return EgressHooks.exchangeStart(Version.userAgent(), request.method(), request.url().uri());
+    }
+
+    @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+    public static void exit(@Advice.Enter Object handle,
+                            @Advice.Return Response response,
+                            @Advice.Thrown Throwable thrown) {
+        if (handle == null) {
+            return;
+        }
+        if (response == null) {
+            boolean wrapped = thrown != null && thrown.getCause() != null
+                    && "okhttp3.internal.connection.RouteException".equals(thrown.getClass().getName());
+            EgressHooks.exchangeEnd(handle, 0, null, wrapped ? thrown.getCause() : thrown);
+            return;
+        }
+        String protocol = response.protocol().toString();
+        EgressHooks.exchangeEnd(handle, response.code(),
+                protocol.startsWith("h2") ? "2" : "http/1.0".equals(protocol) ? "1.0" : "1.1", null);
+    }
+}
