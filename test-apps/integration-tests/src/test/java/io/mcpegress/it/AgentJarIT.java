@@ -1,0 +1,66 @@
+package io.mcpegress.it;
+
+import io.mcpegress.testkit.AuditLog;
+import io.mcpegress.testkit.ChildJvm;
+import io.mcpegress.testkit.TargetServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The one jar operators deploy: its shape, its size, and that it never clashes with the application. */
+class AgentJarIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void oneSelfContainedJarUnderSixMegabytes() throws Exception {
+        Path jar = TestApps.agentJar();
+        assertThat(Files.size(jar)).isLessThan(6L * 1024 * 1024);
+        try (JarFile f = new JarFile(jar.toFile())) {
+            Attributes main = f.getManifest().getMainAttributes();
+            assertThat(main.getValue("Premain-Class")).isEqualTo("io.mcpegress.premain.AgentPremain");
+            assertThat(main.getValue("Agent-Class")).isEqualTo("io.mcpegress.premain.AgentPremain");
+            assertThat(main.getValue("Can-Retransform-Classes")).isEqualTo("true");
+            List<String> visibleClasses = Collections.list(f.entries()).stream().map(JarEntry::getName)
+                    .filter(n -> n.endsWith(".class")).collect(Collectors.toList());
+            // only premain and the bootstrap facade are visible to class loaders and scanners
+            assertThat(visibleClasses).isNotEmpty().allMatch(n -> n.startsWith("io/mcpegress/premain/")
+                    || n.startsWith("io/mcpegress/bootstrap/"));
+            assertThat(f.getEntry("inst/io/mcpegress/shaded/net/bytebuddy/ByteBuddy.classdata")).isNotNull();
+            assertThat(f.getEntry("inst/io/mcpegress/agent/AgentInstaller.classdata")).isNotNull();
+        }
+    }
+
+    @Test
+    void theApplicationsOwnByteBuddyJacksonAndSnakeYamlKeepWorking() throws Exception {
+        try (TargetServer target = TargetServer.start()) {
+            String url = target.httpUrl("/s/conflicts/ok");
+            Path without = dir.resolve("without.json");
+            Path with = dir.resolve("with.json");
+            Path audit = dir.resolve("audit.jsonl");
+            List<Path> cp = TestApps.classpath("conflicting-libs");
+            ChildJvm.builder().classpath(cp).mainClass("io.mcpegress.apps.conflicts.ConflictingLibsApp")
+                    .args(url, without.toString()).run().assertSuccess();
+            ChildJvm.Result r = ChildJvm.builder().agentJar(TestApps.agentJar())
+                    .systemProperty("mcp.egress.audit.file", audit.toString())
+                    .classpath(cp).mainClass("io.mcpegress.apps.conflicts.ConflictingLibsApp")
+                    .args(url, with.toString()).run();
+            r.assertSuccess();
+            assertThat(Files.readString(with)).isEqualTo(Files.readString(without))
+                    .contains("\"jackson\":\"2.12.7\"").contains("\"bytebuddy\":\"byte-buddy-1.12.19.jar\"")
+                    .contains("made by the app's ByteBuddy").contains("\"status\":200");
+            assertThat(AuditLog.read(audit).events()).hasSize(1);
+        }
+    }
+}
