@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Installs what the tests and the demo need when it is missing: Squid (the real forward proxy
-# the integration tests route through). Debian packages; we run as root on CI and dev machines.
+# the integration tests route through) and rsyslog with its TLS driver (the syslog sink is tested
+# against it). Debian packages; we run as root on CI and dev machines.
 set -euo pipefail
 
 need=()
 command -v squid >/dev/null 2>&1 || [ -x /usr/sbin/squid ] || need+=(squid)
+[ -x /usr/sbin/rsyslogd ] || need+=(rsyslog)
+ls /usr/lib/*/rsyslog/lmnsd_gtls.so /usr/lib/rsyslog/lmnsd_gtls.so >/dev/null 2>&1 || need+=(rsyslog-gnutls)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}" >&2
@@ -18,4 +21,6 @@ if [ ${#need[@]} -gt 0 ]; then
   # the Debian package starts a system-wide squid on :3128; the tests start their own
   if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl stop squid >/dev/null 2>&1 || true; fi
   $SUDO service squid stop >/dev/null 2>&1 || true
+  # the package's own rsyslogd is not needed; the tests start theirs on free loopback ports
+  $SUDO service rsyslog stop >/dev/null 2>&1 || true
 fi
