@@ -137,4 +137,19 @@ class EgressPolicyIT {
             assertThat(text(e, "event.reason")).isEqualTo("deny-list");
         });
     }
+
+    @Test
+    void theDestinationCertificateIsStillVerifiedThroughTheTunnel() throws Exception {
+        // no trust store for the test CA: through the CONNECT tunnel TLS is end to end, so the
+        // client itself must reject the destination's certificate
+        Path audit = dir.resolve("audit.jsonl");
+        String url = target.httpsUrl("/s/pol-untrusted/ok");
+        List<String> results = run(audit, new String[0], url);
+        assertThat(results).hasSize(2).allSatisfy(l -> assertThat(l).containsIgnoringCase("SSL"));
+        assertThat(target.requestsFor("pol-untrusted")).isEmpty();
+        assertThat(AuditLog.read(audit).events()).hasSize(2).allSatisfy(e -> {
+            assertThat(text(e, "error.type")).containsIgnoringCase("SSL");
+            assertThat(text(e, "mcp.egress.route")).isEqualTo("proxy");
+        });
+    }
 }
