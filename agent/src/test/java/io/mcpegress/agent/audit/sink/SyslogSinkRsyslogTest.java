@@ -174,6 +174,7 @@ class SyslogSinkRsyslogTest {
                 .target(RequestTarget.of(URI.create("http://internal.example.org/admin")))
                 .route("blocked")
                 .denied(true)
+                .enforced(true)
                 .rule("deny \"quoted\" [bracket] back\\slash caf\u00e9", "config", "deny-list")
                 .build();
         byte[] line = TestSupport.encode(denied);
