@@ -1,0 +1,36 @@
+package io.mcpegress.instrumentation.apache4;
+
+import io.mcpegress.instrumentation.api.TypeInstrumentation;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+
+/**
+ * A client class of the library that the client layer does not instrument. Its loading, which only
+ * happens when the application really uses it, is reported through the agent's transformation
+ * listener ("could not instrument ... NOT routed or audited by the client layer"), so the hole is
+ * visible in the log instead of silent; the socket guard still meets its connections.
+ */
+final class UnsupportedClient implements ElementMatcher<TypeDescription> {
+
+    private final String reason;
+
+    private UnsupportedClient(String reason) {
+        this.reason = reason;
+    }
+
+    static TypeInstrumentation reportOnLoad(String typeName, String reason) {
+        return TypeInstrumentation.of(named(typeName).and(new UnsupportedClient(reason)));
+    }
+
+    @Override
+    public boolean matches(TypeDescription type) {
+        throw new IllegalStateException("unsupported client " + type.getName() + ": " + reason);
+    }
+
+    @Override
+    public String toString() {
+        return "unsupported(" + reason + ")";
+    }
+}

@@ -1,0 +1,57 @@
+package io.mcpegress.instrumentation.apache5;
+
+import io.mcpegress.bootstrap.EgressDeniedException;
+import io.mcpegress.bootstrap.EgressHooks;
+import io.mcpegress.bootstrap.apache.AsyncExecCallbackAudit;
+import net.bytebuddy.asm.Advice;
+import org.apache.hc.client5.http.async.AsyncExecCallback;
+import org.apache.hc.client5.http.async.AsyncExecChain;
+import org.apache.hc.core5.http.HttpRequest;
+
+import java.net.URI;
+
+/**
+ * {@code AsyncProtocolExec.execute(request, entityProducer, scope, chain, callback)} of the async
+ * client: below {@code AsyncRedirectExec} and {@code AsyncHttpRequestRetryExec}, so once per hop or
+ * retry, whatever the application used on top ({@code SimpleHttpRequest}, request producers and
+ * response consumers, streaming or not, HTTP/1.1 or HTTP/2). The exchange starts here; its callback
+ * is wrapped so the response head ({@code handleResponse}) or the failure ({@code failed}) ends it.
+ * A denied exchange is not executed: {@code execute} throws the denial, which the exec chain hands
+ * to the application's callback and future (a synchronous failure is not retried).
+ */
+public final class AsyncExchangeAdvice {
+
+    private AsyncExchangeAdvice() {
+    }
+
+    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = EgressDeniedException.class)
+    public static Object enter(@Advice.Origin Class<?> asyncProtocolExec,
+                               @Advice.Argument(0) HttpRequest request,
+                               @Advice.Argument(2) AsyncExecChain.Scope scope,
+                               @Advice.Argument(value = 4, readOnly = false) AsyncExecCallback callback) throws Exception {
+        URI uri = request.getUri();
+        if (!uri.isAbsolute()) {
+            String path = uri.toString();
+            uri = URI.create(scope.route.getTargetHost().toURI() + (path.startsWith("/") ? path : "/" + path));
+        }
+        Package library = asyncProtocolExec.getPackage();
+        String version = library == null ? null : library.getImplementationVersion();
+        Object handle = EgressHooks.exchangeStart(ApacheHttpClient5Module.ASYNC + "/" + (version == null ? "unknown" : version),
+                request.getMethod(), uri);
+        EgressDeniedException denied = EgressHooks.denial(handle);
+        if (denied != null) {
+            return denied;
+        }
+        callback = (AsyncExecCallback) AsyncExecCallbackAudit.wrap(AsyncExecCallback.class, callback, handle);
+        return handle;
+    }
+
+    @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+    public static void exit(@Advice.Enter Object handle, @Advice.Thrown(readOnly = false) Throwable thrown) {
+        if (handle instanceof EgressDeniedException) {
+            thrown = (EgressDeniedException) handle;
+        } else if (thrown != null) {
+            EgressHooks.exchangeEnd(handle, 0, null, thrown);
+        }
+    }
+}

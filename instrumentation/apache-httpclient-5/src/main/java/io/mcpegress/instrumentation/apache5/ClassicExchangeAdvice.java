@@ -1,0 +1,73 @@
+package io.mcpegress.instrumentation.apache5;
+
+import io.mcpegress.bootstrap.EgressDeniedException;
+import io.mcpegress.bootstrap.EgressHooks;
+import net.bytebuddy.asm.Advice;
+import org.apache.hc.client5.http.classic.ExecChain;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ProtocolVersion;
+
+import java.net.URI;
+
+/**
+ * {@code ProtocolExec.execute(request, scope, chain)} of the classic client: below
+ * {@code RedirectExec} and {@code HttpRequestRetryExec}, so once per hop or retry whatever
+ * {@code execute} overload or response handler the application used. The event ends with the
+ * response head (the body is streamed later) or the failure thrown, connect failures included.
+ * A denied exchange is not executed and the call fails with the denial; the retry exec's retries
+ * of it (same original request, same URI) get the same denial without a new event.
+ */
+public final class ClassicExchangeAdvice {
+
+    private ClassicExchangeAdvice() {
+    }
+
+    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = EgressDeniedException.class)
+    public static Object enter(@Advice.Origin Class<?> protocolExec,
+                               @Advice.Argument(0) ClassicHttpRequest request,
+                               @Advice.Argument(1) ExecChain.Scope scope) throws Exception {
+        URI uri = request.getUri();
+        if (!uri.isAbsolute()) {
+            String path = uri.toString();
+            uri = URI.create(scope.route.getTargetHost().toURI() + (path.startsWith("/") ? path : "/" + path));
+        }
+        Object earlier = scope.clientContext.getAttribute(ApacheHttpClient5Module.DENIED_ATTRIBUTE);
+        if (earlier instanceof Object[] && ((Object[]) earlier)[0] == scope.originalRequest
+                && uri.equals(((Object[]) earlier)[1])) {
+            return ((Object[]) earlier)[2];
+        }
+        Package library = protocolExec.getPackage();
+        String version = library == null ? null : library.getImplementationVersion();
+        Object handle = EgressHooks.exchangeStart(ApacheHttpClient5Module.CLASSIC + "/" + (version == null ? "unknown" : version),
+                request.getMethod(), uri);
+        EgressDeniedException denied = EgressHooks.denial(handle);
+        if (denied != null) {
+            scope.clientContext.setAttribute(ApacheHttpClient5Module.DENIED_ATTRIBUTE,
+                    new Object[] {scope.originalRequest, uri, denied});
+            return denied;
+        }
+        return handle;
+    }
+
+    @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+    public static void exit(@Advice.Enter Object handle,
+                            @Advice.Return ClassicHttpResponse response,
+                            @Advice.Thrown(readOnly = false) Throwable thrown) {
+        if (handle instanceof EgressDeniedException) {
+            thrown = (EgressDeniedException) handle;
+            return;
+        }
+        if (handle == null) {
+            return;
+        }
+        if (response == null) {
+            EgressHooks.exchangeEnd(handle, 0, null, thrown);
+            return;
+        }
+        ProtocolVersion version = response.getVersion();
+        EgressHooks.exchangeEnd(handle, response.getCode(), version == null ? null
+                : version.getMajor() >= 2 ? String.valueOf(version.getMajor()) : version.getMajor() + "." + version.getMinor(),
+                null);
+    }
+}

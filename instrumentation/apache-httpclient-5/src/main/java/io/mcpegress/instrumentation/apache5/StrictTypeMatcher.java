@@ -1,0 +1,50 @@
+package io.mcpegress.instrumentation.apache5;
+
+import io.mcpegress.instrumentation.api.TypeInstrumentation;
+import io.mcpegress.instrumentation.api.TypeInstrumentation.AdviceBinding;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+
+/**
+ * Matches one library class by its exact name (so it only ever matches where the library is on the
+ * class path) and insists that every advice binding finds its method. A library version whose
+ * internals moved would otherwise be skipped silently, which for an egress control is a policy
+ * bypass; throwing here makes the agent's transformation listener report the class as
+ * "could not instrument ... NOT routed or audited".
+ */
+final class StrictTypeMatcher implements ElementMatcher<TypeDescription> {
+
+    private final AdviceBinding[] bindings;
+
+    private StrictTypeMatcher(AdviceBinding[] bindings) {
+        this.bindings = bindings;
+    }
+
+    static TypeInstrumentation instrument(String typeName, AdviceBinding... bindings) {
+        return TypeInstrumentation.of(named(typeName).and(new StrictTypeMatcher(bindings)), bindings);
+    }
+
+    /** Like {@link #instrument} for one variant of the advice, chosen by {@code variant}. */
+    static TypeInstrumentation instrument(String typeName, ElementMatcher<? super TypeDescription> variant,
+                                          AdviceBinding... bindings) {
+        return TypeInstrumentation.of(named(typeName).and(new StrictTypeMatcher(bindings)).and(variant), bindings);
+    }
+
+    @Override
+    public boolean matches(TypeDescription type) {
+        for (AdviceBinding binding : bindings) {
+            if (type.getDeclaredMethods().filter(binding.methods()).isEmpty()) {
+                throw new IllegalStateException("unsupported version of " + type.getName()
+                        + ": no method matches " + binding.methods() + " (needed by " + binding.adviceClassName() + ")");
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return "everyAdviceBindingApplies";
+    }
+}
