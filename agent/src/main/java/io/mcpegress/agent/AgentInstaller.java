@@ -13,6 +13,7 @@ import io.mcpegress.agent.config.FatalStartupException;
 import io.mcpegress.agent.dispatch.AgentDispatcher;
 import io.mcpegress.agent.dispatch.ClientNames;
 import io.mcpegress.agent.dispatch.FaultInjectingDispatcher;
+import io.mcpegress.agent.guard.SocketGuardInstaller;
 import io.mcpegress.agent.policy.Policy;
 import io.mcpegress.agent.routing.Router;
 import io.mcpegress.agent.util.AgentLog;
@@ -42,6 +43,7 @@ public final class AgentInstaller {
         Policy policy;
         FanOutSink sinks;
         AuditPipeline pipeline;
+        SocketGuardInstaller socketGuard; // socket guard
         try {
             config = ConfigLoader.load(agentArgs, System.getProperties(), System.getenv());
             if (!config.enabled()) {
@@ -49,6 +51,7 @@ public final class AgentInstaller {
                 return;
             }
             policy = Policy.fromConfig(config);
+            socketGuard = SocketGuardInstaller.fromConfig(config); // socket guard
             sinks = SinkFactory.create(config);
             pipeline = openPipeline(config, sinks);
         } catch (ConfigException e) {
@@ -71,10 +74,12 @@ public final class AgentInstaller {
         Router router = new Router(config.proxy().orElse(null), config.bypass());
         boolean enforce = config.mode() == AgentConfig.Mode.ENFORCE;
         EgressHooks.install(config.injectFaults() ? new FaultInjectingDispatcher()
-                : new AgentDispatcher(router, policy, enforce, pipeline, new ClientNames()));
+                : socketGuard.install(router, policy, sinks, pipeline, // socket guard: wraps the dispatcher
+                new AgentDispatcher(router, policy, enforce, pipeline, new ClientNames())));
 
         List<InstrumentationModule> modules = new ArrayList<>();
         ServiceLoader.load(InstrumentationModule.class, AgentInstaller.class.getClassLoader()).forEach(modules::add);
+        socketGuard.filter(modules); // socket guard: not woven when off
         JdkModules.prepare(inst, modules);
         new Transformations(modules).installOn(inst);
 
@@ -85,6 +90,7 @@ public final class AgentInstaller {
                 + " bypass=" + config.bypass()
                 + " mode=" + config.mode().name().toLowerCase(Locale.ROOT)
                 + " policy=" + policy.describe()
+                + " socket-guard=" + socketGuard.describe()
                 + " audit=" + pipeline.describeSink() + " (" + config.auditFormat() + ")"
                 + " clients=" + names);
     }

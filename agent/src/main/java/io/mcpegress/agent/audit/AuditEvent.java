@@ -1,5 +1,7 @@
 package io.mcpegress.agent.audit;
 
+import io.mcpegress.bootstrap.McpContext;
+
 /**
  * One audited HTTP exchange. Immutable and small: the application thread builds it and offers it
  * to the queue; everything expensive (JSON, I/O) happens later on the writer thread.
@@ -36,6 +38,9 @@ public final class AuditEvent {
     private final String reason;
     private final String errorType;
     private final String errorMessage;
+    private final McpContext mcp;
+    // socket guard: the class that opened an uninstrumented connection
+    private final String caller;
 
     private AuditEvent(Builder b) {
         this.startEpochMillis = b.startEpochMillis;
@@ -54,6 +59,8 @@ public final class AuditEvent {
         this.reason = b.reason;
         this.errorType = b.errorType;
         this.errorMessage = b.errorMessage;
+        this.mcp = b.mcp;
+        this.caller = b.caller; // socket guard
     }
 
     public static Builder builder() {
@@ -131,6 +138,16 @@ public final class AuditEvent {
         return errorMessage;
     }
 
+    /** The MCP request (tool call, ...) the exchange was made for, or {@code null} outside any. */
+    public McpContext mcp() {
+        return mcp;
+    }
+
+    /** Socket guard: the class that opened an uninstrumented connection, else {@code null}. */
+    public String caller() {
+        return caller;
+    }
+
     public Outcome outcome() {
         if (enforced || errorType != null || statusCode >= 400) {
             return Outcome.FAILURE;
@@ -155,6 +172,8 @@ public final class AuditEvent {
         private String reason;
         private String errorType;
         private String errorMessage;
+        private McpContext mcp;
+        private String caller; // socket guard
 
         private Builder() {
         }
@@ -226,6 +245,17 @@ public final class AuditEvent {
                 this.errorType = t.getClass().getName();
                 this.errorMessage = t.getMessage();
             }
+            return this;
+        }
+
+        /** Socket guard: the class that opened the connection. */
+        public Builder caller(String v) {
+            this.caller = v;
+            return this;
+        }
+
+        public Builder mcp(McpContext v) {
+            this.mcp = v;
             return this;
         }
 

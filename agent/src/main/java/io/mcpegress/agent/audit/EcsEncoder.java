@@ -3,11 +3,13 @@ package io.mcpegress.agent.audit;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.mcpegress.bootstrap.McpContext;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.util.regex.Pattern;
 
 /**
  * Writes an {@link AuditEvent} as one line of Elastic Common Schema JSON with nested objects.
@@ -20,6 +22,8 @@ public final class EcsEncoder {
     public static final String ECS_VERSION = "8.11.0";
 
     private static final DateTimeFormatter ISO = DateTimeFormatter.ISO_INSTANT;
+    /** W3C trace context: version 00, 32 hex trace id, 16 hex parent id, 2 hex flags. */
+    private static final Pattern TRACEPARENT = Pattern.compile("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
 
     private final JsonFactory factory = new JsonFactory();
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
@@ -140,7 +144,15 @@ public final class EcsEncoder {
             g.writeStringField("version", ECS_VERSION);
             g.writeEndObject();
 
+            McpContext mcp = e.mcp();
+            if (mcp != null) {
+                writeTraceAndGenAi(g, mcp);
+            }
+
             g.writeObjectFieldStart("mcp");
+            if (mcp != null) {
+                writeMcpRequest(g, mcp);
+            }
             g.writeObjectFieldStart("egress");
             g.writeStringField("client", e.client());
             g.writeStringField("route", e.route());
@@ -151,6 +163,10 @@ public final class EcsEncoder {
             if (e.proxy() != null) {
                 g.writeStringField("proxy", e.proxy());
             }
+            if (e.caller() != null) {
+                // socket guard: the class that opened an uninstrumented connection
+                g.writeStringField("caller", e.caller());
+            }
             g.writeEndObject();
             g.writeEndObject();
 
@@ -158,5 +174,78 @@ public final class EcsEncoder {
         }
         buffer.write('\n');
         return buffer;
+    }
+
+    /**
+     * OpenTelemetry semantic-convention fields outside {@code mcp}: {@code gen_ai.tool.name} and
+     * {@code gen_ai.operation.name} ({@code execute_tool}) for a tool call, {@code jsonrpc.request.id},
+     * and ECS {@code trace.id}/{@code span.id} from a well-formed W3C {@code traceparent} that the
+     * client put in {@code params._meta}.
+     */
+    private static void writeTraceAndGenAi(JsonGenerator g, McpContext mcp) throws IOException {
+        String traceparent = mcp.traceparent();
+        if (traceparent != null && TRACEPARENT.matcher(traceparent).matches()) {
+            g.writeObjectFieldStart("trace");
+            g.writeStringField("id", traceparent.substring(3, 35));
+            g.writeEndObject();
+            g.writeObjectFieldStart("span");
+            g.writeStringField("id", traceparent.substring(36, 52));
+            g.writeEndObject();
+        }
+        boolean toolCall = "tools/call".equals(mcp.method());
+        if (toolCall || mcp.toolName() != null) {
+            g.writeObjectFieldStart("gen_ai");
+            if (mcp.toolName() != null) {
+                g.writeObjectFieldStart("tool");
+                g.writeStringField("name", mcp.toolName());
+                g.writeEndObject();
+            }
+            if (toolCall) {
+                g.writeObjectFieldStart("operation");
+                g.writeStringField("name", "execute_tool");
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+        }
+        if (mcp.requestId() != null) {
+            g.writeObjectFieldStart("jsonrpc");
+            g.writeObjectFieldStart("request");
+            g.writeStringField("id", mcp.requestId());
+            g.writeEndObject();
+            g.writeEndObject();
+        }
+    }
+
+    /**
+     * Inside the already open {@code mcp} object: {@code mcp.method.name}, {@code mcp.session.id},
+     * {@code mcp.client.name/version}, {@code mcp.server.name/version}.
+     */
+    private static void writeMcpRequest(JsonGenerator g, McpContext mcp) throws IOException {
+        if (mcp.method() != null) {
+            g.writeObjectFieldStart("method");
+            g.writeStringField("name", mcp.method());
+            g.writeEndObject();
+        }
+        if (mcp.sessionId() != null) {
+            g.writeObjectFieldStart("session");
+            g.writeStringField("id", mcp.sessionId());
+            g.writeEndObject();
+        }
+        writeNameVersion(g, "client", mcp.clientName(), mcp.clientVersion());
+        writeNameVersion(g, "server", mcp.serverName(), mcp.serverVersion());
+    }
+
+    private static void writeNameVersion(JsonGenerator g, String field, String name, String version) throws IOException {
+        if (name == null && version == null) {
+            return;
+        }
+        g.writeObjectFieldStart(field);
+        if (name != null) {
+            g.writeStringField("name", name);
+        }
+        if (version != null) {
+            g.writeStringField("version", version);
+        }
+        g.writeEndObject();
     }
 }

@@ -51,6 +51,7 @@ public enum ConfigKey {
     POLICY_FILE("mcp.egress.policy", "path to a readable YAML policy file (docs/policy.md)", null),
     BLOCK_METADATA("mcp.egress.block-metadata", "boolean", "true"),
     BLOCK_PRIVATE("mcp.egress.block-private", "boolean", "false"),
+    SOCKET_GUARD("mcp.egress.socket-guard", "enforce, monitor or off", null),
     DEBUG("mcp.egress.debug", "boolean", "false"),
     DEBUG_INJECT_FAULTS("mcp.egress.debug.inject-faults", "boolean", "false");
 

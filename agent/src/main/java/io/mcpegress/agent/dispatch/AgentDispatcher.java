@@ -9,6 +9,8 @@ import io.mcpegress.agent.policy.PolicyRequest;
 import io.mcpegress.agent.routing.Router;
 import io.mcpegress.bootstrap.EgressDeniedException;
 import io.mcpegress.bootstrap.EgressDispatcher;
+import io.mcpegress.bootstrap.McpContext;
+import io.mcpegress.bootstrap.McpContextHolder;
 
 import java.net.Proxy;
 import java.util.concurrent.CompletableFuture;
@@ -47,26 +49,27 @@ public final class AgentDispatcher implements EgressDispatcher {
 
     @Override
     public Object exchangeStart(String client, String method, Object url) {
-        return start(clientNames.qualified(client), method, url, true);
+        return start(clientNames.qualified(client), method, url, true, McpContextHolder.current());
     }
 
-    private ExchangeRecord start(String qualifiedClient, String method, Object url, boolean attempted) {
+    private ExchangeRecord start(String qualifiedClient, String method, Object url, boolean attempted, McpContext mcp) {
         RequestTarget target = RequestTarget.of(url);
-        Decision decision = decide(method, target);
+        Decision decision = decide(method, target, mcp);
         boolean blocked = decision.denied() && enforce;
         Router.Route route = router.routeFor(target.host());
         String routeName = blocked ? BLOCKED : route.wireName();
         String proxy = !blocked && route == Router.Route.PROXY ? router.proxy().toString() : null;
-        return new ExchangeRecord(qualifiedClient, method, target, routeName, proxy, decision, blocked, attempted);
+        return new ExchangeRecord(qualifiedClient, method, target, routeName, proxy, decision, blocked, attempted, mcp);
     }
 
-    private Decision decide(String method, RequestTarget target) {
+    private Decision decide(String method, RequestTarget target, McpContext mcp) {
         return policy.decide(PolicyRequest.builder()
                 .scheme(target.scheme())
                 .host(target.host() == null ? "" : target.host())
                 .port(target.port())
                 .method(method)
                 .path(target.path())
+                .tool(mcp == null ? null : mcp.toolName())
                 .build());
     }
 
@@ -84,7 +87,7 @@ public final class AgentDispatcher implements EgressDispatcher {
 
     @Override
     public EgressDeniedException checkConnect(String client, String method, Object url) {
-        ExchangeRecord r = start(clientNames.qualified(client), method, url, true);
+        ExchangeRecord r = start(clientNames.qualified(client), method, url, true, McpContextHolder.current());
         return denial(r);
     }
 
@@ -116,6 +119,7 @@ public final class AgentDispatcher implements EgressDispatcher {
                 .rule(d.rule(), d.ruleset(), d.reason().wireName())
                 // an HTTP error status is an answer, not a failure of the exchange
                 .error(statusCode > 0 ? null : unwrap(error))
+                .mcp(r.mcp)
                 .build());
     }
 
@@ -168,7 +172,7 @@ public final class AgentDispatcher implements EgressDispatcher {
     public Object redirectFollowed(Object handle, int statusCode, String newMethod, Object newUrl) {
         ExchangeRecord hop = (ExchangeRecord) handle;
         exchangeEnd(hop, statusCode, "1.1", null);
-        return start(hop.client, newMethod, newUrl, false);
+        return start(hop.client, newMethod, newUrl, false, hop.mcp);
     }
 
     @Override

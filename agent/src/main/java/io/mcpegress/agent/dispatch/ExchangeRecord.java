@@ -2,6 +2,7 @@ package io.mcpegress.agent.dispatch;
 
 import io.mcpegress.agent.audit.RequestTarget;
 import io.mcpegress.agent.policy.Decision;
+import io.mcpegress.bootstrap.McpContext;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -18,12 +19,14 @@ final class ExchangeRecord {
     final boolean enforced;
     final long startEpochMillis;
     final long startNanos;
+    /** The MCP request this exchange is made for (captured on the calling thread), or {@code null}. */
+    final McpContext mcp;
     private final AtomicBoolean ended = new AtomicBoolean();
     /** False only for a redirect hop the client prepared but has not sent yet. */
     volatile boolean attempted;
 
     ExchangeRecord(String client, String method, RequestTarget target, String route, String proxy,
-                   Decision decision, boolean enforced, boolean attempted) {
+                   Decision decision, boolean enforced, boolean attempted, McpContext mcp) {
         this.decision = decision;
         this.enforced = enforced;
         this.attempted = attempted;
@@ -34,6 +37,7 @@ final class ExchangeRecord {
         this.proxy = proxy;
         this.startEpochMillis = System.currentTimeMillis();
         this.startNanos = System.nanoTime();
+        this.mcp = mcp;
     }
 
     /** True exactly once: an exchange is recorded once even if two paths report its end. */

@@ -1,0 +1,107 @@
+package io.mcpegress.agent.guard;
+
+import io.mcpegress.agent.audit.AuditPipeline;
+import io.mcpegress.agent.audit.sink.FanOutSink;
+import io.mcpegress.agent.config.AgentConfig;
+import io.mcpegress.agent.config.ConfigKey;
+import io.mcpegress.agent.policy.Policy;
+import io.mcpegress.agent.routing.ProxyEndpoint;
+import io.mcpegress.agent.routing.Router;
+import io.mcpegress.agent.util.AgentLog;
+import io.mcpegress.bootstrap.EgressDispatcher;
+import io.mcpegress.bootstrap.SocketGuardHooks;
+import io.mcpegress.instrumentation.api.InstrumentationModule;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Wires the socket guard into the agent. The guard is active when its mode is not {@code off} and
+ * there is something to guard: a proxy (everything else must go through it) or an explicit policy
+ * (allow/deny lists, a policy file, block-private). With neither, no connection is ever blocked
+ * and the {@code socket-guard} instrumentation is not even woven.
+ */
+public final class SocketGuardInstaller {
+
+    /** Name of the instrumentation module (instrumentation/socket-guard). */
+    public static final String MODULE_NAME = "socket-guard";
+
+    private final SocketGuardMode mode;
+    private final boolean active;
+    private final ClientLayerDestinations clientLayer = new ClientLayerDestinations();
+
+    private SocketGuardInstaller(SocketGuardMode mode, boolean active) {
+        this.mode = mode;
+        this.active = active;
+    }
+
+    /** Validates {@code mcp.egress.socket-guard}; throws ConfigException like any other key. */
+    public static SocketGuardInstaller fromConfig(AgentConfig config) {
+        SocketGuardMode mode = SocketGuardMode.from(config);
+        boolean policyConfigured = config.value(ConfigKey.ALLOW) != null || config.value(ConfigKey.DENY) != null
+                || config.value(ConfigKey.POLICY_FILE) != null
+                || "true".equalsIgnoreCase(String.valueOf(config.value(ConfigKey.BLOCK_PRIVATE)).trim());
+        return new SocketGuardInstaller(mode, mode != SocketGuardMode.OFF
+                && (config.proxy().isPresent() || policyConfigured));
+    }
+
+    public boolean active() {
+        return active;
+    }
+
+    /** {@code enforce}, {@code monitor}, {@code off}, or {@code off (nothing to guard)}. */
+    public String describe() {
+        String m = mode.name().toLowerCase(Locale.ROOT);
+        return active ? m : mode == SocketGuardMode.OFF ? "off" : "off (no proxy, no policy)";
+    }
+
+    /**
+     * Drops the socket-guard instrumentation when the guard is not active. When it is, loads the
+     * guarded JDK classes now, before the transformer is registered, so they are retransformed with
+     * the classes already loaded: on JDK 25 {@code java.net.Socket} is otherwise first loaded while
+     * ByteBuddy is busy transforming another class, and such a class is silently skipped.
+     */
+    public void filter(List<InstrumentationModule> modules) {
+        if (!active) {
+            modules.removeIf(m -> MODULE_NAME.equals(m.name()));
+            return;
+        }
+        for (String name : new String[] {"java.net.Socket", "sun.nio.ch.SocketChannelImpl"}) {
+            try {
+                Class.forName(name, false, null);
+            } catch (ClassNotFoundException | LinkageError e) {
+                AgentLog.warn("socket guard: cannot load " + name + ": " + e);
+            }
+        }
+    }
+
+    /**
+     * Installs the guard behind {@link SocketGuardHooks} and returns the dispatcher to install in
+     * {@code EgressHooks}: {@code dispatcher} wrapped so the guard learns what the client layer audited.
+     */
+    public EgressDispatcher install(Router router, Policy policy, FanOutSink sinks, AuditPipeline pipeline,
+                                    EgressDispatcher dispatcher) {
+        if (!active) {
+            return dispatcher;
+        }
+        ProxyEndpoint proxy = router.proxy();
+        Set<InetAddress> proxyAddresses = new LinkedHashSet<>();
+        if (proxy != null) {
+            try {
+                for (InetAddress a : InetAddress.getAllByName(proxy.host())) {
+                    proxyAddresses.add(a);
+                }
+            } catch (UnknownHostException | SecurityException e) {
+                AgentLog.warn("socket guard: cannot resolve proxy host " + proxy.host()
+                        + "; connections to it are recognised by name only: " + e);
+            }
+        }
+        SocketGuardHooks.install(new SocketGuard(mode == SocketGuardMode.ENFORCE, proxy, Set.copyOf(proxyAddresses),
+                router.bypass(), policy, Set.copyOf(sinks.endpoints()), clientLayer, pipeline));
+        return new TrackingDispatcher(dispatcher, clientLayer);
+    }
+}

@@ -1,0 +1,108 @@
+package io.mcpegress.bootstrap;
+
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+
+/**
+ * The MCP request the current thread works for. Set by the SDK instrumentation while a request's
+ * handler runs, carried to other threads only by wrapping tasks when they are submitted
+ * ({@link #wrap(Runnable)}), never by {@link InheritableThreadLocal}: a thread started or reused
+ * later must not inherit a tool call it has nothing to do with.
+ *
+ * <p>Usage is always set/restore in one frame:
+ * <pre>{@code
+ * McpContext previous = McpContextHolder.set(context);
+ * try { ... } finally { McpContextHolder.restore(previous); }
+ * }</pre>
+ */
+public final class McpContextHolder {
+
+    private static final ThreadLocal<McpContext> CURRENT = new ThreadLocal<>();
+    private static volatile String serverName;
+    private static volatile String serverVersion;
+
+    /** For Reactor's {@code Schedulers.onScheduleHook}: wraps each task with the submitter's context. */
+    public static final Function<Runnable, Runnable> TASK_WRAPPER = McpContextHolder::wrap;
+
+    private McpContextHolder() {
+    }
+
+    /** The context of the MCP request this thread works for, or {@code null}. */
+    public static McpContext current() {
+        return CURRENT.get();
+    }
+
+    /** Makes {@code context} current (may be {@code null}) and returns what was current before. */
+    public static McpContext set(McpContext context) {
+        McpContext previous = CURRENT.get();
+        if (context == null) {
+            CURRENT.remove();
+        } else {
+            CURRENT.set(context);
+        }
+        return previous;
+    }
+
+    /** Puts back what {@link #set} returned. */
+    public static void restore(McpContext previous) {
+        set(previous);
+    }
+
+    /** The task, running with the context current now; the task itself when there is none. */
+    public static Runnable wrap(Runnable task) {
+        McpContext captured = CURRENT.get();
+        if (captured == null || task == null || task instanceof ContextRunnable) {
+            return task;
+        }
+        return new ContextRunnable(captured, task);
+    }
+
+    public static <V> Callable<V> wrap(Callable<V> task) {
+        McpContext captured = CURRENT.get();
+        if (captured == null || task == null) {
+            return task;
+        }
+        return () -> {
+            McpContext previous = set(captured);
+            try {
+                return task.call();
+            } finally {
+                restore(previous);
+            }
+        };
+    }
+
+    /** The MCP server's own name and version (from its {@code serverInfo}); one server per JVM. */
+    public static void serverInfo(String name, String version) {
+        serverName = name;
+        serverVersion = version;
+    }
+
+    static String serverName() {
+        return serverName;
+    }
+
+    static String serverVersion() {
+        return serverVersion;
+    }
+
+    private static final class ContextRunnable implements Runnable {
+        private final McpContext context;
+        private final Runnable task;
+
+        ContextRunnable(McpContext context, Runnable task) {
+            this.context = context;
+            this.task = task;
+        }
+
+        @Override
+        public void run() {
+            McpContext previous = set(context);
+            try {
+                task.run();
+            } finally {
+                restore(previous);
+            }
+        }
+    }
+}

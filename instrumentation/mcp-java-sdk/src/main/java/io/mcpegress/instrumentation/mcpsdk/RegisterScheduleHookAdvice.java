@@ -1,0 +1,21 @@
+package io.mcpegress.instrumentation.mcpsdk;
+
+import io.mcpegress.bootstrap.McpContextHolder;
+import net.bytebuddy.asm.Advice;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * {@code McpServerSession}'s constructors: registers the context-propagating task wrapper with the
+ * Reactor the SDK itself uses (the one its class loader sees), before the session handles its first
+ * request. Registering again under the same key replaces the hook, so many sessions cost nothing.
+ */
+public final class RegisterScheduleHookAdvice {
+
+    private RegisterScheduleHookAdvice() {
+    }
+
+    @Advice.OnMethodExit(suppress = Throwable.class)
+    public static void exit() {
+        Schedulers.onScheduleHook("mcp-egress-agent.mcp-context", McpContextHolder.TASK_WRAPPER);
+    }
+}

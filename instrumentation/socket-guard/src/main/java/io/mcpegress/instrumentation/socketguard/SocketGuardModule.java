@@ -1,0 +1,63 @@
+package io.mcpegress.instrumentation.socketguard;
+
+import io.mcpegress.instrumentation.api.InstrumentationModule;
+import io.mcpegress.instrumentation.api.TypeInstrumentation;
+import io.mcpegress.instrumentation.api.TypeInstrumentation.AdviceBinding;
+
+import java.util.List;
+import java.util.Set;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * The socket-level backstop: every outbound TCP connect of the JVM, whichever library made it.
+ * Three entry points cover all of them on JDK 17 to 25 (checked against both source trees):
+ * <ul>
+ *   <li>{@code java.net.Socket.connect(SocketAddress, int)}: every connecting {@code Socket}
+ *       constructor ends in {@code connect(address)} which calls it; {@code SSLSocketImpl.connect}
+ *       calls {@code super.connect}; the {@code SocketImpl} (NioSocketImpl) is reached only from
+ *       here. The one {@code Socket} subclass that does not call it is the channel adaptor:</li>
+ *   <li>{@code sun.nio.ch.SocketChannelImpl.blockingConnect(SocketAddress, long)}: what
+ *       {@code SocketChannel.socket().connect(...)} (SocketAdaptor) uses;</li>
+ *   <li>{@code sun.nio.ch.SocketChannelImpl.connect(SocketAddress)}: {@code SocketChannel.open(addr)},
+ *       {@code SocketChannel.connect}, blocking or not (Netty NIO, Jetty, Vert.x, java.net.http).</li>
+ * </ul>
+ * Not covered: {@code AsynchronousSocketChannel}, native transports (Netty epoll/kqueue), UDP.
+ */
+public final class SocketGuardModule implements InstrumentationModule {
+
+    static final String SOCKET = "java.net.Socket";
+    static final String CHANNEL = "sun.nio.ch.SocketChannelImpl";
+
+    @Override
+    public String name() {
+        return "socket-guard";
+    }
+
+    @Override
+    public List<TypeInstrumentation> typeInstrumentations() {
+        return List.of(
+                TypeInstrumentation.of(named(SOCKET),
+                        new AdviceBinding(named("connect").and(takesArguments(2))
+                                .and(takesArgument(0, named("java.net.SocketAddress")))
+                                .and(takesArgument(1, int.class)), SocketConnectAdvice.class.getName())),
+                TypeInstrumentation.of(named(CHANNEL),
+                        new AdviceBinding(named("connect").and(takesArguments(1))
+                                .and(takesArgument(0, named("java.net.SocketAddress"))), ChannelConnectAdvice.class.getName()),
+                        new AdviceBinding(named("blockingConnect").and(takesArguments(2))
+                                .and(takesArgument(0, named("java.net.SocketAddress")))
+                                .and(takesArgument(1, long.class)), ChannelConnectAdvice.class.getName())));
+    }
+
+    @Override
+    public Set<String> jdkClassNames() {
+        return Set.of(SOCKET, CHANNEL);
+    }
+
+    @Override
+    public Set<String> jdkModulesNeedingBootstrapReads() {
+        return Set.of("java.base");
+    }
+}
