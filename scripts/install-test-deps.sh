@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Installs what the tests and the demo need when it is missing: Squid (the real forward proxy
 # the integration tests route through) and rsyslog with its TLS driver (the syslog sink is tested
-# against it). Debian packages; we run as root on CI and dev machines.
+# against it), Node.js/npm for the MCP client the MCP tests use (the test installs
+# @modelcontextprotocol/inspector-cli itself). Debian packages; we run as root on CI and dev machines.
 set -euo pipefail
 
 need=()
 command -v squid >/dev/null 2>&1 || [ -x /usr/sbin/squid ] || need+=(squid)
 [ -x /usr/sbin/rsyslogd ] || need+=(rsyslog)
+# the MCP integration test drives the example server with the real MCP inspector CLI (npm)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 compgen -G "/usr/lib/*/rsyslog/lmnsd_gtls.so" >/dev/null || compgen -G "/usr/lib/rsyslog/lmnsd_gtls.so" >/dev/null \
   || need+=(rsyslog-gnutls)
 
