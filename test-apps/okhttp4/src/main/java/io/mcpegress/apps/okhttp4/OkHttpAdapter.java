@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * OkHttp 4.x (Kotlin; called from Java through its @JvmName/@JvmStatic API). One client per option set, all derived with {@code newBuilder()} from one base client
+ * OkHttp 4.x and 5.x (the okhttp5 app compiles these same sources; Kotlin; called from Java through its @JvmName/@JvmStatic API). One client per option set, all derived with {@code newBuilder()} from one base client
  * so they share its connection pool and dispatcher, as OkHttp recommends: the agent must neither
  * pile anything onto the shared builder state nor let one client's route leak into another's.
  */
