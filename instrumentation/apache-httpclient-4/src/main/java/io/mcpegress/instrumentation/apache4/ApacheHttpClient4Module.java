@@ -1,5 +1,8 @@
 package io.mcpegress.instrumentation.apache4;
 
+import io.mcpegress.instrumentation.api.StrictTypeMatcher;
+import io.mcpegress.instrumentation.api.UnsupportedClient;
+
 import io.mcpegress.instrumentation.api.InstrumentationModule;
 import io.mcpegress.instrumentation.api.TypeInstrumentation;
 import io.mcpegress.instrumentation.api.TypeInstrumentation.AdviceBinding;

@@ -1,5 +1,7 @@
 package io.mcpegress.instrumentation.apache4;
 
+import io.mcpegress.instrumentation.api.StrictTypeMatcher;
+
 import io.mcpegress.instrumentation.api.TypeInstrumentation;
 import io.mcpegress.instrumentation.api.TypeInstrumentation.AdviceBinding;
 import net.bytebuddy.description.type.TypeDescription;

@@ -1,6 +1,5 @@
-package io.mcpegress.instrumentation.apache5;
+package io.mcpegress.instrumentation.api;
 
-import io.mcpegress.instrumentation.api.TypeInstrumentation;
 import io.mcpegress.instrumentation.api.TypeInstrumentation.AdviceBinding;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -14,7 +13,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
  * bypass; throwing here makes the agent's transformation listener report the class as
  * "could not instrument ... NOT routed or audited".
  */
-final class StrictTypeMatcher implements ElementMatcher<TypeDescription> {
+public final class StrictTypeMatcher implements ElementMatcher<TypeDescription> {
 
     private final AdviceBinding[] bindings;
 
@@ -22,12 +21,12 @@ final class StrictTypeMatcher implements ElementMatcher<TypeDescription> {
         this.bindings = bindings;
     }
 
-    static TypeInstrumentation instrument(String typeName, AdviceBinding... bindings) {
+    public static TypeInstrumentation instrument(String typeName, AdviceBinding... bindings) {
         return TypeInstrumentation.of(named(typeName).and(new StrictTypeMatcher(bindings)), bindings);
     }
 
     /** Like {@link #instrument} for one variant of the advice, chosen by {@code variant}. */
-    static TypeInstrumentation instrument(String typeName, ElementMatcher<? super TypeDescription> variant,
+    public static TypeInstrumentation instrument(String typeName, ElementMatcher<? super TypeDescription> variant,
                                           AdviceBinding... bindings) {
         return TypeInstrumentation.of(named(typeName).and(new StrictTypeMatcher(bindings)).and(variant), bindings);
     }

@@ -1,6 +1,5 @@
-package io.mcpegress.instrumentation.apache4;
+package io.mcpegress.instrumentation.api;
 
-import io.mcpegress.instrumentation.api.TypeInstrumentation;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
@@ -12,7 +11,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
  * listener ("could not instrument ... NOT routed or audited by the client layer"), so the hole is
  * visible in the log instead of silent; the socket guard still meets its connections.
  */
-final class UnsupportedClient implements ElementMatcher<TypeDescription> {
+public final class UnsupportedClient implements ElementMatcher<TypeDescription> {
 
     private final String reason;
 
@@ -20,7 +19,7 @@ final class UnsupportedClient implements ElementMatcher<TypeDescription> {
         this.reason = reason;
     }
 
-    static TypeInstrumentation reportOnLoad(String typeName, String reason) {
+    public static TypeInstrumentation reportOnLoad(String typeName, String reason) {
         return TypeInstrumentation.of(named(typeName).and(new UnsupportedClient(reason)));
     }
 
