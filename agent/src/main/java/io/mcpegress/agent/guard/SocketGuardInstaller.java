@@ -45,8 +45,13 @@ public final class SocketGuardInstaller {
         boolean policyConfigured = config.value(ConfigKey.ALLOW) != null || config.value(ConfigKey.DENY) != null
                 || config.value(ConfigKey.POLICY_FILE) != null
                 || "true".equalsIgnoreCase(String.valueOf(config.value(ConfigKey.BLOCK_PRIVATE)).trim());
+        // Without a proxy the guard can only judge a raw connect by host and port, so rules limited to
+        // methods or paths would refuse connections the client layer just allowed: it then runs only
+        // when the operator asks for it explicitly (and writes host-level rules for it).
+        String explicit = config.value(ConfigKey.SOCKET_GUARD);
+        boolean explicitlyOn = explicit != null && !explicit.isBlank();
         return new SocketGuardInstaller(mode, mode != SocketGuardMode.OFF
-                && (config.proxy().isPresent() || policyConfigured));
+                && (config.proxy().isPresent() || (explicitlyOn && policyConfigured)));
     }
 
     public boolean active() {
@@ -56,7 +61,7 @@ public final class SocketGuardInstaller {
     /** {@code enforce}, {@code monitor}, {@code off}, or {@code off (nothing to guard)}. */
     public String describe() {
         String m = mode.name().toLowerCase(Locale.ROOT);
-        return active ? m : mode == SocketGuardMode.OFF ? "off" : "off (no proxy, no policy)";
+        return active ? m : mode == SocketGuardMode.OFF ? "off" : "off (no proxy)";
     }
 
     /**

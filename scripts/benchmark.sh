@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Performance benchmarks (issue 7): JMH microbenchmarks of the hot path, the audit writer's
+# events/s to a file, the agent jar's size, and the whole-process benchmark (child JVMs with no
+# agent / our agent audit-only / our agent with a 50-rule policy / the OpenTelemetry agent,
+# interleaved). About 10-12 minutes in all. Results: test-apps/benchmarks/target/bench/summary.md
+# (and jmh.txt, jmh.json, writer.txt, whole-process.md, whole-process-raw.csv, child stderr logs).
+#
+#   scripts/benchmark.sh                  # everything
+#   SKIP_BUILD=1 scripts/benchmark.sh     # reuse the jars already built
+#   ROUNDS=3 WARMUP=4 MEASURE=4 STARTUP_REPS=5 JMH_ARGS='-f 1 -wi 2 -i 3 -w 1s -r 1s' scripts/benchmark.sh
+#
+# See docs/performance.md for what is measured and the targets.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+BENCH=$ROOT/test-apps/benchmarks
+OUT=${OUT:-$BENCH/target/bench}
+ROUNDS=${ROUNDS:-3}
+WARMUP=${WARMUP:-4}
+MEASURE=${MEASURE:-4}
+STARTUP_REPS=${STARTUP_REPS:-5}
+WRITER_EVENTS=${WRITER_EVENTS:-300000}
+JMH_ARGS=${JMH_ARGS:--f 1 -wi 2 -i 3 -w 1s -r 1s}
+JAVA=${JAVA:-java}
+
+if [[ -z "${SKIP_BUILD:-}" ]]; then
+  echo "== build (agent jar, benchmarks.jar, OpenTelemetry agent)" >&2
+  ./mvnw -B -q -ntp install -DskipTests -Pbenchmark -pl test-apps/benchmarks -am
+fi
+rm -rf "$OUT"
+mkdir -p "$OUT/jars"
+# snapshot the jars: a concurrent rebuild of agent/target must not break (or change) a run in progress
+cp "$ROOT/agent/target/mcp-egress-agent.jar" "$BENCH/target/otel/opentelemetry-javaagent.jar" "$BENCH/target/benchmarks.jar" "$OUT/jars/"
+AGENT_JAR=$OUT/jars/mcp-egress-agent.jar
+OTEL_JAR=$OUT/jars/opentelemetry-javaagent.jar
+BENCH_JAR=$OUT/jars/benchmarks.jar
+
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "nproc: $(nproc)"
+  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
+  echo "memory: $(free -m | awk '/^Mem:/ {print $2 " MB total, " $7 " MB available"}')"
+  echo "kernel: $(uname -sr)"
+  echo "java: $("$JAVA" -version 2>&1 | tr '\n' ' ')"
+  echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "agent jar: $(stat -c %s "$AGENT_JAR") bytes ($AGENT_JAR)"
+  echo "otel agent jar: $(stat -c %s "$OTEL_JAR") bytes ($(unzip -p "$OTEL_JAR" META-INF/MANIFEST.MF 2>/dev/null | grep -i '^Implementation-Version' | tr -d '\r' || true))"
+} | tee "$OUT/machine.txt" >&2
+
+echo "== JMH hot-path microbenchmarks ($JMH_ARGS -prof gc)" >&2
+# shellcheck disable=SC2086
+"$JAVA" -jar "$BENCH_JAR" $JMH_ARGS -prof gc -rf json -rff "$OUT/jmh.json" 'io.mcpegress.benchmarks.HotPathBenchmark' \
+  | tee "$OUT/jmh.txt"
+
+echo "== audit writer: events/s to a file on one writer thread" >&2
+"$JAVA" -Xms1g -Xmx1g -cp "$BENCH_JAR" io.mcpegress.benchmarks.WriterThroughput "$OUT/writer" "$WRITER_EVENTS" 5 \
+  | tee "$OUT/writer.txt"
+rm -rf "$OUT/writer"
+
+echo "== whole process: $ROUNDS interleaved rounds, warm-up ${WARMUP}s, ${MEASURE}s + ${MEASURE}s per child" >&2
+"$JAVA" -cp "$BENCH/target/classes" io.mcpegress.benchmarks.WholeProcessBenchmark \
+  --agent "$AGENT_JAR" --otel "$OTEL_JAR" --out "$OUT" \
+  --rounds "$ROUNDS" --warmup "$WARMUP" --measure "$MEASURE" --startup-reps "$STARTUP_REPS" > "$OUT/whole-process.stdout"
+
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/machine.txt" >&2
+
+{
+  echo "# Benchmark run"
+  echo
+  echo '```'
+  cat "$OUT/machine.txt"
+  echo '```'
+  echo
+  echo "## Hot path (JMH, ns/op and bytes allocated per op)"
+  echo
+  if command -v python3 > /dev/null; then
+    python3 - "$OUT/jmh.json" <<'PY'
+import json, sys
+rows = json.load(open(sys.argv[1]))
+print("| benchmark | ns/op | ± (99.9%) | B/op |")
+print("|---|---:|---:|---:|")
+for r in rows:
+    name = r["benchmark"].rsplit(".", 1)[1]
+    pm = r["primaryMetric"]
+    num = lambda v: float(v) if v is not None else float("nan")   # JMH writes "NaN" as a string
+    alloc = num(r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm", {}).get("score"))
+    err = num(pm.get("scoreError"))
+    print(f"| {name} | {num(pm['score']):,.1f} | {err:,.1f} | {alloc:,.0f} |")
+PY
+  else
+    grep -E 'avgt' "$OUT/jmh.txt" | grep -E 'ns/op|gc.alloc.rate.norm'
+  fi
+  echo
+  # the pipelineOffer trial's own line (other trials print zeros): how many offers the writer kept up with
+  grep -h '^\[pipelineOffer\] offered=[1-9]' "$OUT/jmh.txt" | tail -1 || true
+  echo
+  echo "## Audit writer (one thread, FileSink)"
+  echo
+  echo '```'
+  cat "$OUT/writer.txt"
+  echo '```'
+  echo
+  echo "## Whole process"
+  echo
+  cat "$OUT/whole-process.md"
+} > "$OUT/summary.md"
+cat "$OUT/summary.md"
+echo "(written to $OUT/summary.md)" >&2

@@ -1,0 +1,180 @@
+package io.mcpegress.benchmarks;
+
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The whole-process workload, run in a child JVM (with or without an agent): keep-alive GETs to
+ * the loopback server. Phases: warm-up (8 threads), sequential (1 thread), 8 threads; then a GC
+ * and heap/metaspace use. Prints one {@code RESULT k=v ...} line on stdout.
+ * <p>
+ * Usage: LoadClient jdk|huc url warmupSeconds measureSeconds
+ */
+public final class LoadClient {
+
+    /** Latency histogram: 250 ns buckets up to 50 ms, then one overflow bucket. No allocation when recording. */
+    static final class Histogram {
+        static final int RES_NS = 250;
+        final long[] counts = new long[200_001];
+
+        void record(long nanos) {
+            int b = (int) Math.min(nanos / RES_NS, counts.length - 1);
+            counts[b]++;
+        }
+
+        void add(Histogram o) {
+            for (int i = 0; i < counts.length; i++) {
+                counts[i] += o.counts[i];
+            }
+        }
+
+        long total() {
+            long t = 0;
+            for (long c : counts) {
+                t += c;
+            }
+            return t;
+        }
+
+        /** Percentile in microseconds (bucket midpoint). */
+        double percentileMicros(double p) {
+            long total = total();
+            long rank = (long) Math.ceil(p / 100.0 * total);
+            long seen = 0;
+            for (int i = 0; i < counts.length; i++) {
+                seen += counts[i];
+                if (seen >= rank && counts[i] > 0) {
+                    return (i * RES_NS + RES_NS / 2.0) / 1000.0;
+                }
+            }
+            return Double.NaN;
+        }
+    }
+
+    interface Caller {
+        void call() throws Exception;
+    }
+
+    static volatile boolean sink;
+
+    public static void main(String[] args) throws Exception {
+        String client = args[0];
+        String url = args[1];
+        int warmup = Integer.parseInt(args[2]);
+        int measure = Integer.parseInt(args[3]);
+
+        Caller caller;
+        if (client.equals("jdk")) {
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5)).build();
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).GET().build();
+            caller = () -> {
+                HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                if (r.statusCode() != 200 || r.body().length == 0) {
+                    throw new IllegalStateException("status " + r.statusCode());
+                }
+            };
+        } else if (client.equals("huc")) {
+            URL u = URI.create(url).toURL();
+            caller = () -> {
+                HttpURLConnection c = (HttpURLConnection) u.openConnection();
+                int status = c.getResponseCode();
+                try (InputStream in = c.getInputStream()) {
+                    if (status != 200 || in.readAllBytes().length == 0) {
+                        throw new IllegalStateException("status " + status);
+                    }
+                }
+            };
+        } else {
+            throw new IllegalArgumentException(client);
+        }
+
+        run(caller, 8, warmup, null);
+        Histogram seq = new Histogram();
+        long seqCount = run(caller, 1, measure, seq);
+        Histogram par = new Histogram();
+        long parCount = run(caller, 8, measure, par);
+
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(100);
+        }
+        long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        long nonHeap = ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage().getUsed();
+        long metaspace = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getName().equals("Metaspace")) {
+                metaspace = pool.getUsage().getUsed();
+            }
+        }
+        int loaded = ManagementFactory.getClassLoadingMXBean().getLoadedClassCount();
+        System.out.printf(java.util.Locale.ROOT,
+                "RESULT client=%s seq_rps=%.1f seq_p50_us=%.2f seq_p99_us=%.2f par_rps=%.1f par_p50_us=%.2f par_p99_us=%.2f "
+                        + "heap_mb=%.2f metaspace_mb=%.2f nonheap_mb=%.2f classes=%d requests=%d%n",
+                client, seqCount / (double) measure, seq.percentileMicros(50), seq.percentileMicros(99),
+                parCount / (double) measure, par.percentileMicros(50), par.percentileMicros(99),
+                heap / 1048576.0, metaspace / 1048576.0, nonHeap / 1048576.0, loaded,
+                ALL.get());
+        System.out.flush();
+        System.exit(0);
+    }
+
+    private static final AtomicLong ALL = new AtomicLong();
+
+    /** Runs the caller on n threads for the given seconds; returns the number of calls made. */
+    static long run(Caller caller, int threads, int seconds, Histogram into) throws InterruptedException {
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        List<Thread> ts = new ArrayList<>();
+        List<Histogram> hs = new ArrayList<>();
+        AtomicLong count = new AtomicLong();
+        Throwable[] failure = new Throwable[1];
+        for (int t = 0; t < threads; t++) {
+            Histogram h = new Histogram();
+            hs.add(h);
+            Thread th = new Thread(() -> {
+                long n = 0;
+                try {
+                    while (true) {
+                        long t0 = System.nanoTime();
+                        if (t0 >= end) {
+                            break;
+                        }
+                        caller.call();
+                        h.record(System.nanoTime() - t0);
+                        n++;
+                    }
+                } catch (Throwable e) {
+                    failure[0] = e;
+                }
+                count.addAndGet(n);
+            }, "load-" + t);
+            ts.add(th);
+            th.start();
+        }
+        for (Thread th : ts) {
+            th.join();
+        }
+        if (failure[0] != null) {
+            failure[0].printStackTrace();
+            System.exit(3);
+        }
+        if (into != null) {
+            for (Histogram h : hs) {
+                into.add(h);
+            }
+        }
+        ALL.addAndGet(count.get());
+        return count.get();
+    }
+}

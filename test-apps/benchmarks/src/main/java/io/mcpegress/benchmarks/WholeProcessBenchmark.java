@@ -1,0 +1,306 @@
+package io.mcpegress.benchmarks;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The whole-process benchmark: starts a loopback server in this JVM, then runs {@link LoadClient}
+ * and {@link StartupProbe} in child JVMs under each configuration (no agent, our agent audit-only,
+ * our agent with a 50-rule policy, the OpenTelemetry agent), interleaved round by round so drift
+ * on a busy machine hits every configuration alike. Reports medians over rounds.
+ * <p>
+ * Usage: WholeProcessBenchmark --agent JAR --otel JAR --out DIR [--rounds 3] [--warmup 4]
+ * [--measure 4] [--startup-reps 5]
+ */
+public final class WholeProcessBenchmark {
+
+    static final String[] CONFIGS = {"none", "audit", "policy50", "otel"};
+    static final String[] CLIENTS = {"jdk", "huc"};
+    static final String[] METRICS = {"seq_rps", "seq_p50_us", "seq_p99_us", "par_rps", "par_p50_us", "par_p99_us",
+        "heap_mb", "metaspace_mb", "classes"};
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> a = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        Path agent = Path.of(a.get("agent")).toAbsolutePath();
+        Path otel = Path.of(a.get("otel")).toAbsolutePath();
+        Path out = Path.of(a.getOrDefault("out", "target/bench")).toAbsolutePath();
+        int rounds = Integer.parseInt(a.getOrDefault("rounds", "3"));
+        int warmup = Integer.parseInt(a.getOrDefault("warmup", "4"));
+        int measure = Integer.parseInt(a.getOrDefault("measure", "4"));
+        int startupReps = Integer.parseInt(a.getOrDefault("startup-reps", "5"));
+        Files.createDirectories(out);
+        Path policy = out.resolve("policy-50-rules.yaml");
+        Files.writeString(policy, PolicyFiles.fiftyRules("127.0.0.1", null));
+
+        // results[client][config][metric] -> values over rounds
+        Map<String, List<Double>> values = new LinkedHashMap<>();
+        Map<String, List<Double>> startup = new LinkedHashMap<>();
+        StringBuilder raw = new StringBuilder("round,client,config,line\n");
+
+        try (LoopbackServer server = new LoopbackServer(4)) {
+            String url = server.url();
+            System.err.println("target " + url);
+            // start-up: one JVM that makes one call and exits, reps interleaved over configs
+            for (int rep = 0; rep < startupReps + 1; rep++) {
+                for (String config : CONFIGS) {
+                    Path audit = out.resolve("audit-startup-" + config + ".jsonl");
+                    List<String> cmd = command(config, agent, otel, policy, audit);
+                    cmd.add(StartupProbe.class.getName());
+                    cmd.add(url);
+                    long t0 = System.nanoTime();
+                    Result r = exec(cmd, out.resolve("startup-" + config + ".stderr.log"), 60);
+                    double ms = (System.nanoTime() - t0) / 1e6;
+                    if (r.exit != 0) {
+                        throw new IllegalStateException("startup probe " + config + " exited " + r.exit);
+                    }
+                    Files.deleteIfExists(audit);
+                    if (rep > 0) { // the first rep only warms the page cache
+                        startup.computeIfAbsent(config, k -> new ArrayList<>()).add(ms);
+                    }
+                    System.err.printf(Locale.ROOT, "startup rep %d %-8s %.0f ms%n", rep, config, ms);
+                }
+            }
+            for (int round = 0; round < rounds; round++) {
+                for (String client : CLIENTS) {
+                    for (String config : CONFIGS) {
+                        Path audit = out.resolve("audit-" + client + "-" + config + ".jsonl");
+                        Files.deleteIfExists(audit);
+                        List<String> cmd = command(config, agent, otel, policy, audit);
+                        cmd.add(LoadClient.class.getName());
+                        cmd.add(client);
+                        cmd.add(url);
+                        cmd.add(String.valueOf(warmup));
+                        cmd.add(String.valueOf(measure));
+                        Result r = exec(cmd, out.resolve("load-" + client + "-" + config + ".stderr.log"),
+                                warmup + 2L * measure + 120);
+                        String line = r.resultLine;
+                        if (r.exit != 0 || line == null) {
+                            throw new IllegalStateException(client + "/" + config + " exited " + r.exit
+                                    + "; see " + out.resolve("load-" + client + "-" + config + ".stderr.log"));
+                        }
+                        Map<String, String> kv = parse(line);
+                        for (String m : METRICS) {
+                            values.computeIfAbsent(key(client, config, m), k -> new ArrayList<>())
+                                    .add(Double.parseDouble(kv.get(m)));
+                        }
+                        if (config.equals("audit") || config.equals("policy50")) {
+                            long events = countLines(audit);
+                            long requests = Long.parseLong(kv.get("requests"));
+                            values.computeIfAbsent(key(client, config, "events_per_request"), k -> new ArrayList<>())
+                                    .add(events / (double) requests);
+                            line += " audit_events=" + events;
+                        }
+                        Files.deleteIfExists(audit);
+                        raw.append(round).append(',').append(client).append(',').append(config).append(",\"")
+                                .append(line).append("\"\n");
+                        System.err.println("round " + round + " " + line + " config=" + config);
+                    }
+                }
+            }
+        }
+        Files.writeString(out.resolve("whole-process-raw.csv"), raw.toString());
+        String report = report(values, startup, rounds, warmup, measure, startupReps);
+        Files.writeString(out.resolve("whole-process.md"), report);
+        System.out.println(report);
+    }
+
+    static String key(String client, String config, String metric) {
+        return client + "/" + config + "/" + metric;
+    }
+
+    static List<String> command(String config, Path agent, Path otel, Path policy, Path audit) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xms512m");
+        cmd.add("-Xmx512m");
+        cmd.add("-XX:+UseG1GC");
+        cmd.add("-Dhttp.maxConnections=16"); // HttpURLConnection keeps 5 idle connections by default; 8 threads
+        switch (config) {
+            case "none":
+                break;
+            case "audit":
+                cmd.add("-javaagent:" + agent);
+                cmd.add("-Dmcp.egress.audit.file=" + audit);
+                break;
+            case "policy50":
+                cmd.add("-javaagent:" + agent);
+                cmd.add("-Dmcp.egress.audit.file=" + audit);
+                cmd.add("-Dmcp.egress.policy=" + policy);
+                break;
+            case "otel":
+                cmd.add("-javaagent:" + otel);
+                cmd.add("-Dotel.traces.exporter=none");
+                cmd.add("-Dotel.metrics.exporter=none");
+                cmd.add("-Dotel.logs.exporter=none");
+                cmd.add("-Dotel.service.name=bench");
+                break;
+            default:
+                throw new IllegalArgumentException(config);
+        }
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        return cmd;
+    }
+
+    static final class Result {
+        int exit;
+        String resultLine;
+    }
+
+    static Result exec(List<String> cmd, Path stderr, long timeoutSeconds) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectError(stderr.toFile()).start();
+        Result r = new Result();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String l;
+            while ((l = in.readLine()) != null) {
+                if (l.startsWith("RESULT ")) {
+                    r.resultLine = l.substring(7);
+                }
+            }
+        }
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            r.exit = -1;
+            return r;
+        }
+        r.exit = p.exitValue();
+        return r;
+    }
+
+    static Map<String, String> parse(String line) {
+        Map<String, String> kv = new LinkedHashMap<>();
+        for (String part : line.trim().split("\\s+")) {
+            int eq = part.indexOf('=');
+            if (eq > 0) {
+                kv.put(part.substring(0, eq), part.substring(eq + 1));
+            }
+        }
+        return kv;
+    }
+
+    static long countLines(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        long n = 0;
+        byte[] buf = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(file)) {
+            int r;
+            while ((r = in.read(buf)) > 0) {
+                for (int i = 0; i < r; i++) {
+                    if (buf[i] == '\n') {
+                        n++;
+                    }
+                }
+            }
+        }
+        return n;
+    }
+
+    static double median(List<Double> v) {
+        if (v == null || v.isEmpty()) {
+            return Double.NaN;
+        }
+        double[] s = v.stream().mapToDouble(Double::doubleValue).toArray();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    static String report(Map<String, List<Double>> values, Map<String, List<Double>> startup, int rounds,
+                         int warmup, int measure, int startupReps) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "Medians over %d interleaved rounds (warm-up %d s, then %d s sequential "
+                + "and %d s with 8 threads per child JVM).%n%n", rounds, warmup, measure, measure));
+        sb.append("| workload | no agent | audit-only | ratio | 50 rules | ratio | OTel agent | ratio |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        String[][] rows = {{"seq_rps", "req/s, 1 thread"}, {"par_rps", "req/s, 8 threads"}};
+        for (String client : CLIENTS) {
+            for (String[] row : rows) {
+                double base = median(values.get(key(client, "none", row[0])));
+                sb.append("| ").append(clientName(client)).append(' ').append(row[1]).append(" | ")
+                        .append(fmt(base, 0));
+                for (String config : new String[]{"audit", "policy50", "otel"}) {
+                    double v = median(values.get(key(client, config, row[0])));
+                    sb.append(" | ").append(fmt(v, 0)).append(" | ").append(fmt(v / base, 3));
+                }
+                sb.append(" |\n");
+            }
+        }
+        sb.append("\nLatency per call, µs (added = configuration minus no agent):\n\n");
+        sb.append("| workload | no agent | audit-only | added | 50 rules | added | OTel agent | added |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        String[][] lrows = {{"seq_p50_us", "p50, 1 thread"}, {"seq_p99_us", "p99, 1 thread"},
+            {"par_p50_us", "p50, 8 threads"}, {"par_p99_us", "p99, 8 threads"}};
+        for (String client : CLIENTS) {
+            for (String[] row : lrows) {
+                double base = median(values.get(key(client, "none", row[0])));
+                sb.append("| ").append(clientName(client)).append(' ').append(row[1]).append(" | ").append(fmt(base, 1));
+                for (String config : new String[]{"audit", "policy50", "otel"}) {
+                    double v = median(values.get(key(client, config, row[0])));
+                    sb.append(" | ").append(fmt(v, 1)).append(" | ").append(signed(v - base, 1));
+                }
+                sb.append(" |\n");
+            }
+        }
+        sb.append(String.format(Locale.ROOT, "%nStart-up: wall time of a JVM that makes one JDK HttpClient call and exits, "
+                + "median of %d runs, ms:%n%n", startupReps));
+        sb.append("| | no agent | audit-only | 50 rules | OTel agent |\n|---|---:|---:|---:|---:|\n");
+        double sBase = median(startup.get("none"));
+        sb.append("| wall time | ").append(fmt(sBase, 0));
+        for (String config : new String[]{"audit", "policy50", "otel"}) {
+            sb.append(" | ").append(fmt(median(startup.get(config)), 0));
+        }
+        sb.append(" |\n| added | 0");
+        for (String config : new String[]{"audit", "policy50", "otel"}) {
+            sb.append(" | ").append(signed(median(startup.get(config)) - sBase, 0));
+        }
+        sb.append(" |\n");
+        sb.append("\nMemory after the run and three System.gc() (MB used; loaded classes):\n\n");
+        sb.append("| workload | metric | no agent | audit-only | 50 rules | OTel agent |\n|---|---|---:|---:|---:|---:|\n");
+        for (String client : CLIENTS) {
+            for (String m : new String[]{"heap_mb", "metaspace_mb", "classes"}) {
+                sb.append("| ").append(clientName(client)).append(" | ").append(m);
+                for (String config : CONFIGS) {
+                    sb.append(" | ").append(fmt(median(values.get(key(client, config, m))), m.equals("classes") ? 0 : 1));
+                }
+                sb.append(" |\n");
+            }
+        }
+        sb.append("\nAudit events in the file per request made (1.000 = none lost): ");
+        for (String client : CLIENTS) {
+            for (String config : new String[]{"audit", "policy50"}) {
+                sb.append(clientName(client)).append('/').append(config).append(' ')
+                        .append(fmt(median(values.get(key(client, config, "events_per_request"))), 3)).append("; ");
+            }
+        }
+        sb.append('\n');
+        return sb.toString();
+    }
+
+    static String clientName(String c) {
+        return c.equals("jdk") ? "JDK HttpClient" : "HttpURLConnection";
+    }
+
+    static String fmt(double v, int decimals) {
+        return String.format(Locale.ROOT, "%,." + decimals + "f", v);
+    }
+
+    static String signed(double v, int decimals) {
+        return String.format(Locale.ROOT, "%+,." + decimals + "f", v);
+    }
+}

@@ -1,0 +1,58 @@
+package io.mcpegress.benchmarks;
+
+import io.mcpegress.agent.audit.AuditEvent;
+import io.mcpegress.agent.audit.AuditPipeline;
+import io.mcpegress.agent.audit.EcsEncoder;
+import io.mcpegress.agent.audit.FileSink;
+import io.mcpegress.agent.audit.ProcessIdentity;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Events per second one audit writer thread gets to a file: the queue is filled with N events
+ * before the writer starts, then the clock runs until the writer has encoded and written them all
+ * (the real AuditPipeline + EcsEncoder + FileSink, batches of 512). Usage: WriterThroughput dir [N] [rounds]
+ */
+public final class WriterThroughput {
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args.length > 0 ? args[0] : System.getProperty("java.io.tmpdir"));
+        int n = args.length > 1 ? Integer.parseInt(args[1]) : 300_000;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        Files.createDirectories(dir);
+        AuditEvent event = HotPathBenchmark.buildEvent();
+        double best = 0;
+        double[] rates = new double[rounds];
+        long bytes = 0;
+        for (int r = 0; r < rounds; r++) {
+            Path file = dir.resolve("writer-throughput-" + r + ".jsonl");
+            Files.deleteIfExists(file);
+            FileSink sink = FileSink.open(file);
+            AuditPipeline pipeline = new AuditPipeline(n, new EcsEncoder(new ProcessIdentity("bench-service", "0.1.0")), sink);
+            for (int i = 0; i < n; i++) {
+                pipeline.offer(event);
+            }
+            if (pipeline.droppedCount() != 0) {
+                throw new IllegalStateException("dropped " + pipeline.droppedCount());
+            }
+            long t0 = System.nanoTime();
+            pipeline.start();
+            while (pipeline.writtenCount() < n) {
+                Thread.onSpinWait();
+                Thread.sleep(1);
+            }
+            long t1 = System.nanoTime();
+            pipeline.close();
+            sink.close();
+            bytes = Files.size(file);
+            Files.delete(file);
+            rates[r] = n / ((t1 - t0) / 1e9);
+            best = Math.max(best, rates[r]);
+            System.err.printf("writer round %d: %,.0f events/s%n", r, rates[r]);
+        }
+        java.util.Arrays.sort(rates);
+        System.out.printf("WRITER events=%d rounds=%d median_events_per_s=%.0f best_events_per_s=%.0f bytes_per_event=%d%n",
+                n, rounds, rates[rounds / 2], best, bytes / n);
+    }
+}
