@@ -195,6 +195,9 @@ public final class HostPatterns {
                     return null;
                 }
             }
+            if (s.isEmpty() || s.charAt(0) < '0' || s.charAt(0) > '9') {
+                return null; // a name: no need to split it (this runs for every routed call)
+            }
             String[] parts = s.split("\\.", -1);
             if (parts.length != 4) {
                 return null;

@@ -11,10 +11,13 @@ public final class ProxyEndpoint {
     private final String host;
     private final int port;
     private final Proxy proxy;
+    /** Built once: every routed event carries it. */
+    private final String url;
 
     private ProxyEndpoint(String host, int port) {
         this.host = host;
         this.port = port;
+        this.url = "http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
         InetSocketAddress address = new InetSocketAddress(host, port);
         // an unresolvable name stays unresolved: the client resolves it per connection
         this.proxy = new Proxy(Proxy.Type.HTTP, address.isUnresolved()
@@ -52,6 +55,6 @@ public final class ProxyEndpoint {
 
     @Override
     public String toString() {
-        return "http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        return url;
     }
 }
