@@ -71,7 +71,7 @@ class OkHttpRoutingIT {
                 .systemProperty("mcp.egress.audit.file", audit.toString())
                 .systemProperties(TestCertificates.get().trustStoreSystemProperties())
                 .classpath(TestApps.classpath(module))
-                .mainClass("io.mcpegress.apps." + (module.equals("okhttp5") ? "okhttp4" : module) + ".OkHttpRoutingApp")
+                .mainClass("io.mcpegress.apps.okhttp3.OkHttpRoutingApp") // every OkHttp app compiles these sources
                 .args("http://127.0.0.1:" + target.httpPort(), "https://127.0.0.1:" + target.httpsPort(), runId,
                         String.valueOf(FreePorts.find()), results.toString())
                 .timeout(Duration.ofMinutes(2))

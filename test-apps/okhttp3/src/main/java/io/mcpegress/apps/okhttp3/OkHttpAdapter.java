@@ -23,7 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * OkHttp 3.x (Java). One client per option set, all derived with {@code newBuilder()} from one base client
+ * OkHttp 3.x, 4.x and 5.x: the okhttp4 and okhttp5 apps compile these same sources, which keep to
+ * the Java API all three share (e.g. {@code RequestBody.create(MediaType, String)}). One client per
+ * option set, all derived with {@code newBuilder()} from one base client
  * so they share its connection pool and dispatcher, as OkHttp recommends: the agent must neither
  * pile anything onto the shared builder state nor let one client's route leak into another's.
  */
