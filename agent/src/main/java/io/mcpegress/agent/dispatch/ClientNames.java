@@ -13,10 +13,6 @@ public final class ClientNames {
     private final String jdkVersion = System.getProperty("java.version", "unknown");
     private final Map<String, String> qualified = new ConcurrentHashMap<>();
 
-    public void registerVersion(String client, String version) {
-        qualified.put(client, client + "/" + version);
-    }
-
     String qualified(String client) {
         return qualified.computeIfAbsent(client, c -> c.indexOf('/') >= 0 ? c : c + "/" + jdkVersion);
     }
