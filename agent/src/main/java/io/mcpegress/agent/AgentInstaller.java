@@ -1,8 +1,10 @@
 package io.mcpegress.agent;
 
+import io.mcpegress.agent.audit.AgentEvent;
 import io.mcpegress.agent.audit.AuditPipeline;
 import io.mcpegress.agent.audit.EcsEncoder;
 import io.mcpegress.agent.audit.sink.FanOutSink;
+import io.mcpegress.agent.audit.sink.SinkConfig;
 import io.mcpegress.agent.audit.sink.SinkFactory;
 import io.mcpegress.agent.audit.ProcessIdentity;
 import io.mcpegress.agent.config.AgentConfig;
@@ -42,6 +44,7 @@ public final class AgentInstaller {
         AgentConfig config;
         Policy policy;
         FanOutSink sinks;
+        SinkConfig sinkConfig;
         AuditPipeline pipeline;
         SocketGuardInstaller socketGuard; // socket guard
         try {
@@ -52,8 +55,9 @@ public final class AgentInstaller {
             }
             policy = Policy.fromConfig(config);
             socketGuard = SocketGuardInstaller.fromConfig(config); // socket guard
+            sinkConfig = SinkConfig.from(config);
             sinks = SinkFactory.create(config);
-            pipeline = openPipeline(config, sinks);
+            pipeline = openPipeline(config, sinkConfig, sinks);
         } catch (ConfigException e) {
             if (continueOnError(agentArgs)) {
                 AgentLog.warn("invalid configuration, starting WITHOUT egress control because "
@@ -81,10 +85,15 @@ public final class AgentInstaller {
         ServiceLoader.load(InstrumentationModule.class, AgentInstaller.class.getClassLoader()).forEach(modules::add);
         socketGuard.filter(modules); // socket guard: not woven when off
         JdkModules.prepare(inst, modules);
-        new Transformations(modules).installOn(inst);
+        new Transformations(modules, pipeline).installOn(inst);
 
         List<String> names = new ArrayList<>();
         modules.forEach(m -> names.add(m.name()));
+        String proxy = config.proxy().map(Object::toString).orElse(null);
+        String mode = config.mode().name().toLowerCase(Locale.ROOT);
+        pipeline.offer(AgentEvent.start(config.configHash(), mode, proxy, names,
+                AgentVersion.get() + " started: mode=" + mode + " proxy=" + (proxy == null ? "none" : proxy)
+                        + " policy=" + policy.describe()));
         AgentLog.info(AgentVersion.get() + " started in " + (System.nanoTime() - started) / 1_000_000 + " ms: proxy="
                 + config.proxy().map(Object::toString).orElse("none (audit only)")
                 + " bypass=" + config.bypass()
@@ -95,10 +104,11 @@ public final class AgentInstaller {
                 + " clients=" + names);
     }
 
-    private static AuditPipeline openPipeline(AgentConfig config, FanOutSink sinks) {
+    private static AuditPipeline openPipeline(AgentConfig config, SinkConfig sinkConfig, FanOutSink sinks) {
         ProcessIdentity identity = new ProcessIdentity(
                 config.serviceName().orElseGet(ProcessIdentity::deriveServiceName), AgentVersion.get());
-        return new AuditPipeline(config.queueCapacity(), new EcsEncoder(identity), sinks);
+        return new AuditPipeline(config.queueCapacity(), new EcsEncoder(identity), sinks, sinkConfig.overflow(),
+                sinkConfig.heartbeatMillis());
     }
 
     private static void closeQuietly(FanOutSink sinks) {

@@ -1,5 +1,6 @@
 package io.mcpegress.agent;
 
+import io.mcpegress.agent.audit.AuditPipeline;
 import io.mcpegress.agent.util.AgentLog;
 import io.mcpegress.bootstrap.EgressHooks;
 import io.mcpegress.instrumentation.api.InstrumentationModule;
@@ -36,9 +37,11 @@ final class Transformations {
     private static final AtomicLong FAILED_TRANSFORMS = new AtomicLong();
 
     private final List<InstrumentationModule> modules;
+    private final LibraryReporter libraries;
 
-    Transformations(List<InstrumentationModule> modules) {
+    Transformations(List<InstrumentationModule> modules, AuditPipeline pipeline) {
         this.modules = modules;
+        this.libraries = new LibraryReporter(pipeline);
     }
 
     static long failedTransformCount() {
@@ -67,7 +70,7 @@ final class Transformations {
                 for (TypeInstrumentation.AdviceBinding binding : type.adviceBindings()) {
                     advice = advice.advice(binding.methods(), binding.adviceClassName());
                 }
-                builder = builder.type(type.typeMatcher()).transform(advice);
+                builder = builder.type(libraries.wrap(module.name(), type.typeMatcher())).transform(advice);
             }
         }
         builder.installOn(inst);

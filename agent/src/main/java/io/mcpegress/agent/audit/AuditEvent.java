@@ -6,7 +6,7 @@ import io.mcpegress.bootstrap.McpContext;
  * One audited HTTP exchange. Immutable and small: the application thread builds it and offers it
  * to the queue; everything expensive (JSON, I/O) happens later on the writer thread.
  */
-public final class AuditEvent {
+public final class AuditEvent implements AuditRecord {
 
     public enum Outcome {
         SUCCESS("success"), FAILURE("failure"), UNKNOWN("unknown");
@@ -68,6 +68,11 @@ public final class AuditEvent {
     }
 
     public long startEpochMillis() {
+        return startEpochMillis;
+    }
+
+    @Override
+    public long epochMillis() {
         return startEpochMillis;
     }
 

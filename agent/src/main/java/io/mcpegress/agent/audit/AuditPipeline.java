@@ -1,6 +1,7 @@
 package io.mcpegress.agent.audit;
 
 import io.mcpegress.agent.util.AgentLog;
+import io.mcpegress.bootstrap.EgressHooks;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,67 +11,131 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
- * Application threads {@link #offer} events to a bounded queue and return at once; one writer
+ * Application threads {@link #offer} records to a bounded queue and return at once; one writer
  * thread encodes and writes them. {@link #close} (run by the shutdown hook on System.exit, end of
  * main or SIGTERM) drains everything still queued before the JVM goes away.
+ *
+ * <p>The writer also speaks for the agent: it writes a heartbeat with the counters every
+ * {@code heartbeatMillis}, an {@link AgentEvent.Kind#DROPPED} event soon after events were lost,
+ * and a shutdown event last.
  */
 public final class AuditPipeline implements AutoCloseable {
 
-    private static final int BATCH = 512;
+    /** What {@link #offer} does when the queue is full. */
+    public enum OverflowPolicy {
+        /** Lose the event, count it, report it in a {@code dropped} event: the application never waits. */
+        DROP,
+        /** Make the calling thread wait for room: nothing is lost, calls slow down (compliance setting). */
+        BLOCK
+    }
 
-    private final BlockingQueue<AuditEvent> queue;
-    private final EcsEncoder encoder;
+    private static final int BATCH = 512;
+    private static final long POLL_MILLIS = 200;
+    /** At most one dropped event per second, however many batches lose events. */
+    private static final long DROPPED_REPORT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final BlockingQueue<AuditRecord> queue;
+    private final AuditEncoder encoder;
     private final AuditSink sink;
+    private final OverflowPolicy overflow;
+    private final long heartbeatNanos;
     private final Thread writer;
-    private final AtomicLong offered = new AtomicLong();
+    private final AtomicLong exchanges = new AtomicLong();
+    private final AtomicLong denied = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong sinkErrors = new AtomicLong();
     private final Object writeLock = new Object();
+    private volatile LongSupplier spooled = () -> 0;
     private volatile boolean closed;
+    // writer thread only
+    private long droppedReported;
+    private long lastDroppedReportNanos;
+    private long nextHeartbeatNanos;
 
-    public AuditPipeline(int capacity, EcsEncoder encoder, AuditSink sink) {
+    public AuditPipeline(int capacity, AuditEncoder encoder, AuditSink sink) {
+        this(capacity, encoder, sink, OverflowPolicy.DROP, 0);
+    }
+
+    /** @param heartbeatMillis interval of heartbeat events, 0 for none */
+    public AuditPipeline(int capacity, AuditEncoder encoder, AuditSink sink, OverflowPolicy overflow,
+                         long heartbeatMillis) {
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.encoder = encoder;
         this.sink = sink;
+        this.overflow = overflow;
+        this.heartbeatNanos = TimeUnit.MILLISECONDS.toNanos(heartbeatMillis);
         this.writer = new Thread(this::run, "mcp-egress-audit-writer");
         this.writer.setDaemon(true);
     }
 
     public void start() {
+        nextHeartbeatNanos = System.nanoTime() + heartbeatNanos;
         writer.start();
     }
 
+    /** Where the on-disk spool reports how many events wait in it, for the counters. */
+    public void spooledCount(LongSupplier spooledCount) {
+        this.spooled = spooledCount;
+    }
+
     /**
-     * Never blocks the caller. A full queue drops the event and counts it. After {@link #close}
-     * (the JVM is shutting down) the event is written synchronously: exchanges that finish during
-     * shutdown still reach the trail.
+     * Never blocks the caller under the default {@link OverflowPolicy#DROP}: a full queue drops the
+     * event and counts it. After {@link #close} (the JVM is shutting down) the record is written
+     * synchronously: exchanges that finish during shutdown still reach the trail.
      */
-    public void offer(AuditEvent event) {
-        offered.incrementAndGet();
+    public void offer(AuditRecord record) {
+        if (record instanceof AuditEvent e) {
+            exchanges.incrementAndGet();
+            if (e.denied()) {
+                denied.incrementAndGet();
+            }
+        }
         if (closed) {
-            writeBatch(List.of(event));
+            writeBatch(List.of(record));
             return;
         }
-        if (!queue.offer(event)) {
-            dropped.incrementAndGet();
+        if (queue.offer(record)) {
+            return;
+        }
+        if (overflow == OverflowPolicy.BLOCK && Thread.currentThread() != writer && waitForRoom(record)) {
+            return;
+        }
+        dropped.incrementAndGet();
+    }
+
+    private boolean waitForRoom(AuditRecord record) {
+        try {
+            while (!closed) {
+                if (queue.offer(record, POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                    return true;
+                }
+            }
+            writeBatch(List.of(record)); // shutting down: write it ourselves
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the application wants this thread back: count the loss
+            return false;
         }
     }
 
     private void run() {
-        List<AuditEvent> batch = new ArrayList<>(BATCH);
+        List<AuditRecord> batch = new ArrayList<>(BATCH);
         while (!closed) {
             try {
-                AuditEvent first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
+                AuditRecord first = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    batch.add(first);
+                    queue.drainTo(batch, BATCH - 1);
                 }
-                batch.add(first);
-                queue.drainTo(batch, BATCH - 1);
-                writeBatch(batch);
-                batch.clear();
+                addAgentReports(batch, false);
+                if (!batch.isEmpty()) {
+                    writeBatch(batch);
+                    batch.clear();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -82,11 +147,29 @@ public final class AuditPipeline implements AutoCloseable {
         }
     }
 
-    private void writeBatch(List<AuditEvent> batch) {
+    /** Adds a dropped event when events were lost since the last report, and a heartbeat when due. */
+    private void addAgentReports(List<AuditRecord> batch, boolean force) {
+        long now = System.nanoTime();
+        long lost = dropped.get() - droppedReported;
+        if (lost > 0 && (force || now - lastDroppedReportNanos >= DROPPED_REPORT_INTERVAL_NANOS)) {
+            droppedReported += lost;
+            lastDroppedReportNanos = now;
+            batch.add(AgentEvent.dropped(lost, counters(), overflow == OverflowPolicy.BLOCK
+                    ? "a caller was interrupted while waiting for room in the audit queue"
+                    : "the audit queue was full (" + AuditPipeline.class.getSimpleName() + " drop policy)"));
+            AgentLog.warn(lost + " audit events dropped: the audit queue was full");
+        }
+        if (heartbeatNanos > 0 && now - nextHeartbeatNanos >= 0) {
+            nextHeartbeatNanos = now + heartbeatNanos;
+            batch.add(AgentEvent.heartbeat(counters()));
+        }
+    }
+
+    private void writeBatch(List<? extends AuditRecord> batch) {
         synchronized (writeLock) {
-            for (AuditEvent e : batch) {
+            for (AuditRecord r : batch) {
                 try {
-                    ByteArrayOutputStream line = encoder.encode(e);
+                    ByteArrayOutputStream line = encoder.encode(r);
                     sink.write(line.toByteArray(), 0, line.size());
                     written.incrementAndGet();
                 } catch (IOException | RuntimeException ex) {
@@ -102,9 +185,15 @@ public final class AuditPipeline implements AutoCloseable {
         }
     }
 
+    /** The counters as of now, for heartbeat, dropped and shutdown events. */
+    public AgentCounters counters() {
+        return new AgentCounters(exchanges.get(), denied.get(), dropped.get(), queue.size(), spooled.getAsLong(),
+                sinkErrors.get(), EgressHooks.suppressedErrorCount());
+    }
+
     /**
-     * Writes whatever is queued and flushes the sink, which stays open for stragglers. Safe to
-     * call more than once.
+     * Writes whatever is queued, reports any loss, writes the shutdown event and flushes the sink,
+     * which stays open for stragglers. Safe to call more than once.
      */
     @Override
     public void close() {
@@ -117,22 +206,17 @@ public final class AuditPipeline implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        List<AuditEvent> rest = new ArrayList<>();
+        List<AuditRecord> rest = new ArrayList<>();
         queue.drainTo(rest);
-        if (!rest.isEmpty()) {
-            writeBatch(rest);
-        }
         synchronized (writeLock) {
-            try {
-                sink.flush();
-            } catch (IOException e) {
-                sinkErrors.incrementAndGet();
-            }
+            addAgentReports(rest, true);
         }
+        rest.add(AgentEvent.shutdown(counters()));
+        writeBatch(rest);
     }
 
     public long offeredCount() {
-        return offered.get();
+        return exchanges.get();
     }
 
     public long writtenCount() {

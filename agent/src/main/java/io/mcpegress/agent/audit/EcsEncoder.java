@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * Agent-specific fields live under {@code mcp.egress}. Used only by the writer thread; not
  * thread-safe.
  */
-public final class EcsEncoder {
+public final class EcsEncoder implements AuditEncoder {
 
     /** ECS release the field names and types follow. */
     public static final String ECS_VERSION = "8.11.0";
@@ -31,6 +31,11 @@ public final class EcsEncoder {
 
     public EcsEncoder(ProcessIdentity identity) {
         this.identity = identity;
+    }
+
+    @Override
+    public ByteArrayOutputStream encode(AuditRecord record) throws IOException {
+        return record instanceof AuditEvent e ? encode(e) : encode((AgentEvent) record);
     }
 
     /** Encodes into an internal buffer; valid until the next call. */
@@ -126,23 +131,7 @@ public final class EcsEncoder {
                 g.writeEndObject();
             }
 
-            g.writeObjectFieldStart("service");
-            g.writeStringField("name", identity.serviceName());
-            g.writeEndObject();
-            g.writeObjectFieldStart("process");
-            g.writeNumberField("pid", identity.pid());
-            g.writeEndObject();
-            g.writeObjectFieldStart("host");
-            g.writeStringField("hostname", identity.hostname());
-            g.writeEndObject();
-            g.writeObjectFieldStart("agent");
-            g.writeStringField("name", "mcp-egress-agent");
-            g.writeStringField("type", "mcp-egress-agent");
-            g.writeStringField("version", identity.agentVersion());
-            g.writeEndObject();
-            g.writeObjectFieldStart("ecs");
-            g.writeStringField("version", ECS_VERSION);
-            g.writeEndObject();
+            writeIdentity(g);
 
             McpContext mcp = e.mcp();
             if (mcp != null) {
@@ -174,6 +163,106 @@ public final class EcsEncoder {
         }
         buffer.write('\n');
         return buffer;
+    }
+
+    /** An event about the agent itself: {@code event.action} names the kind, details under {@code mcp.egress}. */
+    public ByteArrayOutputStream encode(AgentEvent e) throws IOException {
+        buffer.reset();
+        try (JsonGenerator g = factory.createGenerator(buffer, JsonEncoding.UTF8)) {
+            g.writeStartObject();
+            g.writeStringField("@timestamp", ISO.format(Instant.ofEpochMilli(e.epochMillis())));
+            g.writeStringField("message", e.message());
+            g.writeObjectFieldStart("event");
+            g.writeStringField("kind", e.kind() == AgentEvent.Kind.HEARTBEAT ? "metric" : "event");
+            boolean configuration = e.kind() == AgentEvent.Kind.CONFIG_RELOAD
+                    || e.kind() == AgentEvent.Kind.LIBRARY_INSTRUMENTED || e.kind() == AgentEvent.Kind.LIBRARY_UNSUPPORTED;
+            g.writeArrayFieldStart("category");
+            g.writeString(configuration ? "configuration" : "process");
+            g.writeEndArray();
+            g.writeArrayFieldStart("type");
+            g.writeString(switch (e.kind()) {
+                case START -> "start";
+                case SHUTDOWN -> "end";
+                case CONFIG_RELOAD -> "change";
+                default -> "info";
+            });
+            g.writeEndArray();
+            g.writeStringField("action", e.kind().action());
+            g.writeStringField("outcome", e.failure() ? "failure" : "success");
+            g.writeStringField("dataset", "mcp_egress.audit");
+            g.writeStringField("module", "mcp_egress");
+            g.writeEndObject();
+
+            writeIdentity(g);
+
+            g.writeObjectFieldStart("mcp");
+            g.writeObjectFieldStart("egress");
+            writeStringIfSet(g, "config_hash", e.configHash());
+            writeStringIfSet(g, "mode", e.mode());
+            writeStringIfSet(g, "proxy", e.proxy());
+            if (e.modules() != null) {
+                g.writeArrayFieldStart("modules");
+                for (String m : e.modules()) {
+                    g.writeString(m);
+                }
+                g.writeEndArray();
+            }
+            if (e.kind() == AgentEvent.Kind.DROPPED) {
+                g.writeNumberField("dropped", e.droppedSinceLastReport());
+            }
+            if (e.library() != null) {
+                g.writeObjectFieldStart("library");
+                g.writeStringField("name", e.library());
+                writeStringIfSet(g, "version", e.libraryVersion());
+                writeStringIfSet(g, "class", e.className());
+                g.writeEndObject();
+            }
+            AgentCounters c = e.counters();
+            if (c != null) {
+                g.writeObjectFieldStart("stats");
+                g.writeNumberField("exchanges", c.exchanges());
+                g.writeNumberField("denied", c.denied());
+                g.writeNumberField("dropped", c.dropped());
+                g.writeNumberField("queue_depth", c.queueDepth());
+                g.writeNumberField("spooled", c.spooled());
+                g.writeNumberField("sink_errors", c.sinkErrors());
+                g.writeNumberField("advice_errors", c.adviceErrors());
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+
+            g.writeEndObject();
+        }
+        buffer.write('\n');
+        return buffer;
+    }
+
+    /** Who reports: service, process, host, agent and the ECS version; the same on every event. */
+    private void writeIdentity(JsonGenerator g) throws IOException {
+        g.writeObjectFieldStart("service");
+        g.writeStringField("name", identity.serviceName());
+        g.writeEndObject();
+        g.writeObjectFieldStart("process");
+        g.writeNumberField("pid", identity.pid());
+        g.writeEndObject();
+        g.writeObjectFieldStart("host");
+        g.writeStringField("hostname", identity.hostname());
+        g.writeEndObject();
+        g.writeObjectFieldStart("agent");
+        g.writeStringField("name", "mcp-egress-agent");
+        g.writeStringField("type", "mcp-egress-agent");
+        g.writeStringField("version", identity.agentVersion());
+        g.writeEndObject();
+        g.writeObjectFieldStart("ecs");
+        g.writeStringField("version", ECS_VERSION);
+        g.writeEndObject();
+    }
+
+    private static void writeStringIfSet(JsonGenerator g, String field, String value) throws IOException {
+        if (value != null) {
+            g.writeStringField(field, value);
+        }
     }
 
     /**

@@ -82,6 +82,23 @@ public final class AgentConfig {
         return auditFile;
     }
 
+    /**
+     * SHA-256 over the effective settings (key=value, sorted), so a SIEM can tell which agents run
+     * the same configuration and when it changed. Secrets never enter the configuration (tokens
+     * are read from a variable or file named by it), so the hash reveals nothing.
+     */
+    public String configHash() {
+        StringBuilder sb = new StringBuilder();
+        new java.util.TreeMap<>(raw).forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public String auditFormat() {
         return auditFormat;
     }

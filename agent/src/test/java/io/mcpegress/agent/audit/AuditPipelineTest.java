@@ -1,14 +1,18 @@
 package io.mcpegress.agent.audit;
 
+import io.mcpegress.agent.audit.sink.RotatingFileSink;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,10 +26,20 @@ class AuditPipelineTest {
                 .target(RequestTarget.of(URI.create("http://h/" + i))).statusCode(200).build();
     }
 
+    private static AuditPipeline pipeline(int capacity, Path file, AuditPipeline.OverflowPolicy overflow,
+                                          long heartbeatMillis) throws IOException {
+        return new AuditPipeline(capacity, new EcsEncoder(new ProcessIdentity("s", "v")),
+                RotatingFileSink.builder(file).open(), overflow, heartbeatMillis);
+    }
+
+    private static List<String> lines(Path file, String action) throws IOException {
+        return Files.readAllLines(file).stream().filter(l -> l.contains("\"action\":\"" + action + "\"")).toList();
+    }
+
     @Test
-    void closeWritesEverythingOfferedFromManyThreads() throws Exception {
+    void closeWritesEverythingOfferedFromManyThreadsThenTheShutdownEvent() throws Exception {
         Path file = dir.resolve("sub/audit.jsonl");
-        AuditPipeline pipeline = new AuditPipeline(100_000, new EcsEncoder(new ProcessIdentity("s", "v")), FileSink.open(file));
+        AuditPipeline pipeline = pipeline(100_000, file, AuditPipeline.OverflowPolicy.DROP, 0);
         pipeline.start();
         int threads = 8;
         int perThread = 2_000;
@@ -41,33 +55,82 @@ class AuditPipelineTest {
         }
         done.await();
         pipeline.close();
-        List<String> lines = Files.readAllLines(file);
-        assertThat(lines).hasSize(threads * perThread);
-        assertThat(lines.stream().distinct().count()).isEqualTo(threads * perThread);
+        List<String> all = Files.readAllLines(file);
+        List<String> exchanges = lines(file, "http-request");
+        assertThat(exchanges).hasSize(threads * perThread);
+        assertThat(exchanges.stream().distinct().count()).isEqualTo(threads * perThread);
+        assertThat(all).hasSize(threads * perThread + 1);
+        assertThat(all.get(all.size() - 1)).contains("\"action\":\"agent-shutdown\"")
+                .contains("\"exchanges\":" + threads * perThread).contains("\"dropped\":0");
         assertThat(pipeline.droppedCount()).isZero();
         assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
     }
 
     @Test
-    void aFullQueueDropsAndCountsInsteadOfBlocking() throws Exception {
-        AuditPipeline pipeline = new AuditPipeline(16, new EcsEncoder(new ProcessIdentity("s", "v")),
-                FileSink.open(dir.resolve("a.jsonl")));
+    void aFullQueueDropsCountsAndReportsTheLoss() throws Exception {
+        Path file = dir.resolve("a.jsonl");
+        AuditPipeline pipeline = pipeline(16, file, AuditPipeline.OverflowPolicy.DROP, 0);
         // writer not started: nothing drains the queue
         for (int i = 0; i < 20; i++) {
             pipeline.offer(event(i));
         }
         assertThat(pipeline.droppedCount()).isEqualTo(4);
         pipeline.close();
-        assertThat(Files.readAllLines(dir.resolve("a.jsonl"))).hasSize(16);
+        assertThat(lines(file, "http-request")).hasSize(16);
+        assertThat(lines(file, "audit-dropped")).singleElement().asString()
+                .contains("\"dropped\":4").contains("\"outcome\":\"failure\"");
+        assertThat(lines(file, "agent-shutdown")).singleElement().asString().contains("\"dropped\":4");
+    }
+
+    @Test
+    void blockPolicyMakesTheCallerWaitInsteadOfLosingEvents() throws Exception {
+        Path file = dir.resolve("b.jsonl");
+        AuditPipeline pipeline = pipeline(16, file, AuditPipeline.OverflowPolicy.BLOCK, 0);
+        for (int i = 0; i < 16; i++) {
+            pipeline.offer(event(i));
+        }
+        CountDownLatch offered = new CountDownLatch(1);
+        Thread caller = new Thread(() -> {
+            pipeline.offer(event(16));
+            offered.countDown();
+        });
+        caller.start();
+        // the queue is full and nothing drains it: the caller must still be waiting
+        assertThat(offered.await(300, TimeUnit.MILLISECONDS)).isFalse();
+        pipeline.start();
+        assertThat(offered.await(10, TimeUnit.SECONDS)).isTrue();
+        pipeline.close();
+        assertThat(lines(file, "http-request")).hasSize(17);
+        assertThat(pipeline.droppedCount()).isZero();
+        assertThat(lines(file, "audit-dropped")).isEmpty();
+    }
+
+    @Test
+    void heartbeatsCarryTheCounters() throws Exception {
+        Path file = dir.resolve("hb.jsonl");
+        AuditPipeline pipeline = pipeline(64, file, AuditPipeline.OverflowPolicy.DROP, 1_000);
+        pipeline.start();
+        pipeline.offer(event(1));
+        pipeline.offer(AuditEvent.builder().client("c/1").method("GET").route("blocked").denied(true).enforced(true)
+                .target(RequestTarget.of(URI.create("http://denied/"))).build());
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (lines(file, "agent-heartbeat").size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        pipeline.close();
+        List<String> heartbeats = lines(file, "agent-heartbeat");
+        assertThat(heartbeats).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(heartbeats.get(heartbeats.size() - 1)).contains("\"kind\":\"metric\"")
+                .contains("\"exchanges\":2").contains("\"denied\":1").contains("\"queue_depth\":0");
     }
 
     @Test
     void eventsAfterCloseAreWrittenSynchronously() throws Exception {
         Path file = dir.resolve("late.jsonl");
-        AuditPipeline pipeline = new AuditPipeline(16, new EcsEncoder(new ProcessIdentity("s", "v")), FileSink.open(file));
+        AuditPipeline pipeline = pipeline(16, file, AuditPipeline.OverflowPolicy.DROP, 0);
         pipeline.start();
         pipeline.close();
         pipeline.offer(event(1));
-        assertThat(Files.readAllLines(file)).hasSize(1);
+        assertThat(lines(file, "http-request")).hasSize(1);
     }
 }

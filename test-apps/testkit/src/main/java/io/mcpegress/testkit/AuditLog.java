@@ -23,12 +23,23 @@ public final class AuditLog {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
+    /** {@code event.action} of the events the agent writes about itself (lifecycle, not exchanges). */
+    private static final java.util.Set<String> AGENT_ACTIONS = java.util.Set.of("agent-start", "agent-heartbeat",
+            "config-reload", "agent-shutdown", "audit-dropped", "library-instrumented", "library-unsupported");
+
     private final Path file;
     private final List<JsonNode> events;
+    private final List<JsonNode> agentEvents;
 
-    private AuditLog(Path file, List<JsonNode> events) {
+    private AuditLog(Path file, List<JsonNode> all) {
         this.file = file;
-        this.events = events;
+        this.events = all.stream().filter(e -> !isAgentEvent(e)).collect(Collectors.toUnmodifiableList());
+        this.agentEvents = all.stream().filter(AuditLog::isAgentEvent).collect(Collectors.toUnmodifiableList());
+    }
+
+    /** True for an event the agent wrote about itself (start, heartbeat, shutdown, dropped, library). */
+    public static boolean isAgentEvent(JsonNode event) {
+        return AGENT_ACTIONS.contains(text(event, "event.action"));
     }
 
     /**
@@ -82,8 +93,20 @@ public final class AuditLog {
         return file;
     }
 
+    /** The exchange events (HTTP calls and uninstrumented connections), in file order. */
     public List<JsonNode> events() {
         return events;
+    }
+
+    /** The agent's own events (lifecycle, heartbeat, dropped, library), in file order. */
+    public List<JsonNode> agentEvents() {
+        return agentEvents;
+    }
+
+    /** The agent's own events with {@code event.action} {@code action}. */
+    public List<JsonNode> agentEvents(String action) {
+        return agentEvents.stream().filter(e -> action.equals(text(e, "event.action")))
+                .collect(Collectors.toUnmodifiableList());
     }
 
     public int size() {

@@ -54,6 +54,8 @@ public final class SinkConfig {
     final long httpFlushIntervalMillis;
     final int httpMaxRetries;
     final long httpBufferBytes;
+    final io.mcpegress.agent.audit.AuditPipeline.OverflowPolicy overflow;
+    final long heartbeatMillis;
 
     private SinkConfig(AgentConfig c, Map<String, String> env) {
         this.kinds = kinds(c.value(ConfigKey.AUDIT_SINKS));
@@ -70,6 +72,11 @@ public final class SinkConfig {
         this.fileRetention = integer(c, ConfigKey.AUDIT_FILE_RETENTION, 0, 100_000);
         this.fileFsync = oneOf(c, ConfigKey.AUDIT_FILE_FSYNC, RotatingFileSink.Fsync.class);
         this.fileFsyncIntervalMillis = duration(c, ConfigKey.AUDIT_FILE_FSYNC_INTERVAL, 1, 3_600_000);
+        this.overflow = oneOf(c, ConfigKey.AUDIT_OVERFLOW, io.mcpegress.agent.audit.AuditPipeline.OverflowPolicy.class);
+        this.heartbeatMillis = duration(c, ConfigKey.AUDIT_HEARTBEAT_INTERVAL, 0, 86_400_000);
+        if (heartbeatMillis > 0 && heartbeatMillis < 1000) {
+            throw invalid(ConfigKey.AUDIT_HEARTBEAT_INTERVAL, c.value(ConfigKey.AUDIT_HEARTBEAT_INTERVAL));
+        }
 
         String stdio = c.value(ConfigKey.STDIO_SERVER);
         String s = stdio == null ? "auto" : stdio.trim().toLowerCase(Locale.ROOT);
@@ -175,6 +182,16 @@ public final class SinkConfig {
 
     public List<Kind> kinds() {
         return kinds;
+    }
+
+    /** {@code mcp.egress.audit.overflow}: what a full audit queue does to the calling thread. */
+    public io.mcpegress.agent.audit.AuditPipeline.OverflowPolicy overflow() {
+        return overflow;
+    }
+
+    /** {@code mcp.egress.audit.heartbeat-interval} in milliseconds, 0 for none. */
+    public long heartbeatMillis() {
+        return heartbeatMillis;
     }
 
     // ---- parsing helpers -------------------------------------------------------------------

@@ -1,0 +1,79 @@
+package io.mcpegress.agent;
+
+import io.mcpegress.agent.audit.AgentEvent;
+import io.mcpegress.agent.audit.AuditPipeline;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+import java.security.CodeSource;
+import java.security.ProtectionDomain;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Tells the audit trail which libraries the agent instrumented, with the version found in the jar
+ * name, and, loudly, which library class it could not instrument (a version whose internals moved):
+ * a SIEM rule can then alert on "library-unsupported" instead of trusting a silent gap.
+ * Wraps each module's type matcher; one event per module and class loader location.
+ */
+final class LibraryReporter {
+
+    /** {@code okhttp-4.12.0.jar}, {@code httpclient5-5.1.4.jar}, {@code mcp-core-1.1.5-SNAPSHOT.jar}. */
+    private static final Pattern JAR_VERSION = Pattern.compile("-(\\d+(?:\\.\\d+)*(?:[.-][A-Za-z0-9]+)*)\\.jar$");
+
+    private final AuditPipeline pipeline;
+    private final Set<String> reported = ConcurrentHashMap.newKeySet();
+
+    LibraryReporter(AuditPipeline pipeline) {
+        this.pipeline = pipeline;
+    }
+
+    AgentBuilder.RawMatcher wrap(String moduleName, ElementMatcher<? super TypeDescription> typeMatcher) {
+        return (type, classLoader, module, classBeingRedefined, protectionDomain) -> {
+            boolean matched;
+            try {
+                matched = typeMatcher.matches(type);
+            } catch (RuntimeException e) {
+                report(moduleName, type, protectionDomain, e.getMessage());
+                throw e; // the transformation listener logs it too
+            }
+            if (matched) {
+                report(moduleName, type, protectionDomain, null);
+            }
+            return matched;
+        };
+    }
+
+    private void report(String moduleName, TypeDescription type, ProtectionDomain domain, String unsupportedReason) {
+        try {
+            String location = location(domain);
+            String key = moduleName + '|' + location + '|' + (unsupportedReason == null ? "" : type.getName());
+            if (!reported.add(key)) {
+                return;
+            }
+            String version = version(location);
+            pipeline.offer(unsupportedReason == null
+                    ? AgentEvent.libraryInstrumented(moduleName, version, type.getName())
+                    : AgentEvent.libraryUnsupported(moduleName, version, type.getName(), unsupportedReason));
+        } catch (RuntimeException e) {
+            // reporting must never change what gets instrumented
+        }
+    }
+
+    private static String location(ProtectionDomain domain) {
+        CodeSource source = domain == null ? null : domain.getCodeSource();
+        return source == null || source.getLocation() == null ? "jdk" : source.getLocation().toString();
+    }
+
+    /** The version in a jar's file name; the JDK's version for JDK classes; else {@code null}. */
+    static String version(String location) {
+        if (location.equals("jdk")) {
+            return Runtime.version().toString();
+        }
+        Matcher m = JAR_VERSION.matcher(location);
+        return m.find() ? m.group(1) : null;
+    }
+}
