@@ -6,6 +6,7 @@ import io.mcpegress.agent.audit.EcsEncoder;
 import io.mcpegress.agent.audit.sink.FanOutSink;
 import io.mcpegress.agent.audit.sink.SinkConfig;
 import io.mcpegress.agent.audit.sink.SinkFactory;
+import io.mcpegress.agent.audit.sink.SpooledSink;
 import io.mcpegress.agent.audit.ProcessIdentity;
 import io.mcpegress.agent.config.AgentConfig;
 import io.mcpegress.agent.config.ConfigException;
@@ -69,6 +70,8 @@ public final class AgentInstaller {
         }
         AgentLog.setDebug(config.debug());
 
+        pipeline.spooledCount(() -> sinks.sinks().stream().filter(SpooledSink.class::isInstance)
+                .mapToLong(s -> ((SpooledSink) s).spooledCount()).sum());
         pipeline.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             pipeline.close();

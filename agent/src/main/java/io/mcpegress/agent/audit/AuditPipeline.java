@@ -48,11 +48,14 @@ public final class AuditPipeline implements AutoCloseable {
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong sinkErrors = new AtomicLong();
+    /** Events a sink refused (disk full, spool full, receiver gone): lost for that destination. */
+    private final AtomicLong sinkLost = new AtomicLong();
     private final Object writeLock = new Object();
     private volatile LongSupplier spooled = () -> 0;
     private volatile boolean closed;
     // writer thread only
     private long droppedReported;
+    private long queueLostReported;
     private long lastDroppedReportNanos;
     private long nextHeartbeatNanos;
 
@@ -150,14 +153,18 @@ public final class AuditPipeline implements AutoCloseable {
     /** Adds a dropped event when events were lost since the last report, and a heartbeat when due. */
     private void addAgentReports(List<AuditRecord> batch, boolean force) {
         long now = System.nanoTime();
-        long lost = dropped.get() - droppedReported;
+        long queueLost = dropped.get();
+        long lost = queueLost + sinkLost.get() - droppedReported;
         if (lost > 0 && (force || now - lastDroppedReportNanos >= DROPPED_REPORT_INTERVAL_NANOS)) {
+            String why = queueLost > queueLostReported
+                    ? (overflow == OverflowPolicy.BLOCK ? "a caller was interrupted while waiting for room in the audit queue"
+                    : "the audit queue was full (overflow policy drop)")
+                    : "a sink could not take them (" + sink.describe() + ")";
             droppedReported += lost;
+            queueLostReported = queueLost;
             lastDroppedReportNanos = now;
-            batch.add(AgentEvent.dropped(lost, counters(), overflow == OverflowPolicy.BLOCK
-                    ? "a caller was interrupted while waiting for room in the audit queue"
-                    : "the audit queue was full (" + AuditPipeline.class.getSimpleName() + " drop policy)"));
-            AgentLog.warn(lost + " audit events dropped: the audit queue was full");
+            batch.add(AgentEvent.dropped(lost, counters(), why));
+            AgentLog.warn(lost + " audit events lost: " + why);
         }
         if (heartbeatNanos > 0 && now - nextHeartbeatNanos >= 0) {
             nextHeartbeatNanos = now + heartbeatNanos;
@@ -174,6 +181,9 @@ public final class AuditPipeline implements AutoCloseable {
                     written.incrementAndGet();
                 } catch (IOException | RuntimeException ex) {
                     sinkErrors.incrementAndGet();
+                    if (!(r instanceof AgentEvent a && a.kind() == AgentEvent.Kind.DROPPED)) {
+                        sinkLost.incrementAndGet(); // a loss report that is lost itself is not a new loss
+                    }
                     AgentLog.warnOnce("sink-write", "audit sink " + sink.describe() + " failed: " + ex);
                 }
             }
@@ -187,7 +197,7 @@ public final class AuditPipeline implements AutoCloseable {
 
     /** The counters as of now, for heartbeat, dropped and shutdown events. */
     public AgentCounters counters() {
-        return new AgentCounters(exchanges.get(), denied.get(), dropped.get(), queue.size(), spooled.getAsLong(),
+        return new AgentCounters(exchanges.get(), denied.get(), dropped.get() + sinkLost.get(), queue.size(), spooled.getAsLong(),
                 sinkErrors.get(), EgressHooks.suppressedErrorCount());
     }
 
@@ -223,8 +233,14 @@ public final class AuditPipeline implements AutoCloseable {
         return written.get();
     }
 
+    /** Events dropped because the queue was full. */
     public long droppedCount() {
         return dropped.get();
+    }
+
+    /** Events a sink failed to take (counted once per event, whichever sinks failed). */
+    public long sinkLostCount() {
+        return sinkLost.get();
     }
 
     public long sinkErrorCount() {

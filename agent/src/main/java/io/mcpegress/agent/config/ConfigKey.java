@@ -46,6 +46,8 @@ public enum ConfigKey {
     AUDIT_HTTP_MAX_RETRIES("mcp.egress.audit.http.max-retries", "integer 0..1000", "8"),
     AUDIT_HTTP_BUFFER_SIZE("mcp.egress.audit.http.buffer-size", "size 64KB..1GB, e.g. 16MB", "16MB"),
     AUDIT_OVERFLOW("mcp.egress.audit.overflow", "drop or block", "drop"),
+    AUDIT_SPOOL_DIR("mcp.egress.audit.spool.dir", "directory path, or none to keep undelivered events in memory only", "mcp-egress-spool"),
+    AUDIT_SPOOL_MAX_SIZE("mcp.egress.audit.spool.max-size", "size 1MB..1TB, e.g. 256MB", "256MB"),
     AUDIT_HEARTBEAT_INTERVAL("mcp.egress.audit.heartbeat-interval", "0 (off) or a duration 1s..24h, e.g. 60s", "60s"),
     STDIO_SERVER("mcp.egress.stdio-server", "true, false or auto", "auto"),
     ALLOW("mcp.egress.allow", "comma list of host, *.suffix, IP or CIDR, each with optional :port or :from-to ([IPv6]:port)", null),

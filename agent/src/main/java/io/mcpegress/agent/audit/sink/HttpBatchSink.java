@@ -49,7 +49,7 @@ import java.util.zip.GZIPOutputStream;
  * <p>{@link #close} stops accepting events and waits up to {@code closeTimeout} for the buffer
  * to drain.
  */
-public final class HttpBatchSink implements NetworkSink {
+public final class HttpBatchSink implements NetworkSink, BatchDelivery {
 
     public enum Format {
         SPLUNK_HEC("splunk-hec"), OTLP("otlp"), ELASTICSEARCH("elasticsearch");
@@ -107,6 +107,8 @@ public final class HttpBatchSink implements NetworkSink {
     private boolean closing;
     private long closeDeadlineNanos = Long.MAX_VALUE;
     private final Thread sender;
+    /** Used only by {@link #deliver}, on the spool's sender thread. */
+    private MiniHttpClient spoolClient;
 
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong undelivered = new AtomicLong();
@@ -288,6 +290,54 @@ public final class HttpBatchSink implements NetworkSink {
         }
     }
 
+    /**
+     * One synchronous attempt for the on-disk spool ({@link SpooledSink}), which retries and keeps
+     * the events until this returns. Elasticsearch document ids are a hash of the event, so a batch
+     * sent again after an ambiguous failure does not index twice.
+     */
+    @Override
+    public List<byte[]> deliver(List<byte[]> events) throws IOException {
+        if (spoolClient == null) {
+            spoolClient = new MiniHttpClient(host, port, tls, connectTimeoutMillis, readTimeoutMillis);
+        }
+        List<HttpWireFormat.Item> items = new ArrayList<>(events.size());
+        for (byte[] e : events) {
+            items.add(new HttpWireFormat.Item(e, contentId(e), 0));
+        }
+        MiniHttpClient.Response r;
+        try {
+            r = send(spoolClient, items);
+        } catch (IOException e) {
+            spoolClient.close();
+            spoolClient = null;
+            throw e;
+        }
+        if (r.status >= 200 && r.status < 300) {
+            HttpWireFormat.Verdict v = wire.verdict(r.body, items);
+            sent.addAndGet(items.size() - v.retry.size() - v.rejected);
+            if (v.rejected > 0) {
+                giveUp(v.rejected, v.reason);
+            }
+            List<byte[]> again = new ArrayList<>(v.retry.size());
+            v.retry.forEach(i -> again.add(i.json));
+            return again;
+        }
+        if (r.status == 429 || r.status >= 500) {
+            throw new IOException(describe() + ": HTTP " + r.status + snippet(r));
+        }
+        giveUp(items.size(), "HTTP " + r.status + snippet(r) + " (not retried)");
+        return List.of();
+    }
+
+    private static String contentId(byte[] event) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(event);
+            return java.util.HexFormat.of().formatHex(d, 0, 20);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private MiniHttpClient.Response send(MiniHttpClient client, List<HttpWireFormat.Item> items) throws IOException {
         byte[] body = wire.body(items);
         Map<String, String> headers = new LinkedHashMap<>();
@@ -436,6 +486,10 @@ public final class HttpBatchSink implements NetworkSink {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        MiniHttpClient c = spoolClient;
+        if (c != null) {
+            c.close();
         }
         flush();
     }

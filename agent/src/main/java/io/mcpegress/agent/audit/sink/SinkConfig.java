@@ -56,6 +56,8 @@ public final class SinkConfig {
     final long httpBufferBytes;
     final io.mcpegress.agent.audit.AuditPipeline.OverflowPolicy overflow;
     final long heartbeatMillis;
+    final Path spoolDir;
+    final long spoolMaxBytes;
 
     private SinkConfig(AgentConfig c, Map<String, String> env) {
         this.kinds = kinds(c.value(ConfigKey.AUDIT_SINKS));
@@ -74,6 +76,12 @@ public final class SinkConfig {
         this.fileFsyncIntervalMillis = duration(c, ConfigKey.AUDIT_FILE_FSYNC_INTERVAL, 1, 3_600_000);
         this.overflow = oneOf(c, ConfigKey.AUDIT_OVERFLOW, io.mcpegress.agent.audit.AuditPipeline.OverflowPolicy.class);
         this.heartbeatMillis = duration(c, ConfigKey.AUDIT_HEARTBEAT_INTERVAL, 0, 86_400_000);
+        String spool = c.value(ConfigKey.AUDIT_SPOOL_DIR);
+        if (spool == null || spool.isBlank()) {
+            throw invalid(ConfigKey.AUDIT_SPOOL_DIR, spool);
+        }
+        this.spoolDir = spool.trim().equalsIgnoreCase("none") ? null : Path.of(spool.trim());
+        this.spoolMaxBytes = size(c, ConfigKey.AUDIT_SPOOL_MAX_SIZE, 1L << 20, 1L << 40);
         if (heartbeatMillis > 0 && heartbeatMillis < 1000) {
             throw invalid(ConfigKey.AUDIT_HEARTBEAT_INTERVAL, c.value(ConfigKey.AUDIT_HEARTBEAT_INTERVAL));
         }

@@ -51,7 +51,7 @@ public final class SinkFactory {
         List<AuditSink> sinks = new ArrayList<>();
         try {
             for (SinkConfig.Kind kind : c.kinds) {
-                sinks.add(build(kind, c, env));
+                sinks.add(spooled(kind, build(kind, c, env), c));
             }
         } catch (RuntimeException e) {
             for (AuditSink s : sinks) {
@@ -64,6 +64,34 @@ public final class SinkFactory {
             throw e;
         }
         return new FanOutSink(sinks);
+    }
+
+    /**
+     * Network sinks that can lose events to an outage (HTTP, syslog over TCP/TLS) get an on-disk
+     * spool in front, unless {@code mcp.egress.audit.spool.dir=none}. UDP syslog cannot tell a
+     * delivered datagram from a lost one, so a spool would change nothing there.
+     */
+    private static AuditSink spooled(SinkConfig.Kind kind, AuditSink sink, SinkConfig c) {
+        boolean http = kind == SinkConfig.Kind.HTTP;
+        boolean stream = kind == SinkConfig.Kind.SYSLOG && c.syslogTransport != SyslogSink.Transport.UDP;
+        if (c.spoolDir == null || !(http || stream)) {
+            return sink;
+        }
+        Path dir = c.spoolDir.resolve(http ? "http" : "syslog");
+        try {
+            DiskSpool spool = DiskSpool.openFirstFree(dir, c.spoolMaxBytes);
+            return new SpooledSink(sink, spool, c.overflow, http ? c.httpBatchSize : 512,
+                    http ? c.httpBatchBytes : 1L << 20, http ? c.httpFlushIntervalMillis : 0,
+                    c.fileFsyncIntervalMillis, 5_000);
+        } catch (IOException | RuntimeException e) {
+            try {
+                sink.close();
+            } catch (Exception ignored) {
+                // already failing
+            }
+            throw ConfigException.invalid(ConfigKey.AUDIT_SPOOL_DIR.key(), c.spoolDir.toString(),
+                    "a writable directory (" + e + ")");
+        }
     }
 
     private static AuditSink build(SinkConfig.Kind kind, SinkConfig c, Map<String, String> env) {

@@ -27,6 +27,7 @@ class SinkFactoryTest {
     private AgentConfig config(String... keyValues) {
         Map<String, String> raw = new HashMap<>();
         raw.put(ConfigKey.AUDIT_FILE.key(), dir.resolve("audit.jsonl").toString());
+        raw.put(ConfigKey.AUDIT_SPOOL_DIR.key(), dir.resolve("spool").toString());
         for (int i = 0; i < keyValues.length; i += 2) {
             raw.put(keyValues[i], keyValues[i + 1]);
         }
@@ -81,9 +82,13 @@ class SinkFactoryTest {
             assertThat(list.get(0)).isInstanceOf(RotatingFileSink.class);
             assertThat(list.get(0).describe()).endsWith("(rotate=hourly, max-size=10485760, retention=24, fsync=always)");
             assertThat(list.get(1)).isInstanceOf(StderrSink.class);
-            assertThat(list.get(2).describe()).isEqualTo("syslog:tcp://127.0.0.1:6514");
+            assertThat(list.get(2)).as("syslog over TCP is spooled").isInstanceOf(SpooledSink.class);
+            assertThat(list.get(2).describe())
+                    .isEqualTo("syslog:tcp://127.0.0.1:6514 (spool " + dir.resolve("spool/syslog") + ")");
+            assertThat(list.get(3)).as("HTTP is spooled").isInstanceOf(SpooledSink.class);
             assertThat(list.get(3).describe())
-                    .isEqualTo("http:splunk-hec:http://127.0.0.1:8088/services/collector/event (gzip)")
+                    .isEqualTo("http:splunk-hec:http://127.0.0.1:8088/services/collector/event (gzip) (spool "
+                            + dir.resolve("spool/http") + ")")
                     .doesNotContain("file-token");
             assertThat(sinks.endpoints()).extracting(a -> a.getHostString() + ":" + a.getPort())
                     .contains("127.0.0.1:6514", "127.0.0.1:8088");
@@ -99,8 +104,9 @@ class SinkFactoryTest {
                 "mcp.egress.audit.sinks", "http",
                 "mcp.egress.audit.http.url", "https://127.0.0.1:8088/",
                 "mcp.egress.audit.http.format", "otlp",
-                "mcp.egress.audit.http.token-env", "HEC_TOKEN")) {
-            assertThat(sinks.describe()).isEqualTo("http:otlp:https://127.0.0.1:8088/v1/logs");
+                "mcp.egress.audit.http.token-env", "HEC_TOKEN",
+                "mcp.egress.audit.spool.dir", "none")) {
+            assertThat(sinks.describe()).as("no spool").isEqualTo("http:otlp:https://127.0.0.1:8088/v1/logs");
         }
         assertThatThrownBy(() -> create(Map.of(),
                 "mcp.egress.audit.sinks", "http",
