@@ -88,15 +88,15 @@ public final class AgentInstaller {
         ServiceLoader.load(InstrumentationModule.class, AgentInstaller.class.getClassLoader()).forEach(modules::add);
         socketGuard.filter(modules); // socket guard: not woven when off
         JdkModules.prepare(inst, modules);
-        new Transformations(modules, pipeline).installOn(inst);
-
         List<String> names = new ArrayList<>();
         modules.forEach(m -> names.add(m.name()));
         String proxy = config.proxy().map(Object::toString).orElse(null);
         String mode = config.mode().name().toLowerCase(Locale.ROOT);
+        // first event of the run, before the library events the transformations produce
         pipeline.offer(AgentEvent.start(config.configHash(), mode, proxy, names,
                 AgentVersion.get() + " started: mode=" + mode + " proxy=" + (proxy == null ? "none" : proxy)
                         + " policy=" + policy.describe()));
+        new Transformations(modules, pipeline).installOn(inst);
         AgentLog.info(AgentVersion.get() + " started in " + (System.nanoTime() - started) / 1_000_000 + " ms: proxy="
                 + config.proxy().map(Object::toString).orElse("none (audit only)")
                 + " bypass=" + config.bypass()
