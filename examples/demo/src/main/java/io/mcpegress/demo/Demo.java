@@ -8,14 +8,22 @@ import io.mcpegress.testkit.SquidProxy;
 import io.mcpegress.testkit.TargetServer;
 import io.mcpegress.testkit.TestCertificates;
 
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Starts a real Squid and a loopback HTTPS/HTTP server, runs {@link DemoApp} under the agent, then
- * shows what the destination saw and what the audit trail says.
- * Args: {@code <agent-jar> <demo-classpath>}.
+ * The README's first command: the stdio MCP example server ({@code examples/weather-stdio}) runs
+ * under the agent, driven by the real MCP Inspector CLI; a real Squid is the egress proxy and a
+ * loopback HTTPS server plays the weather API. Three tool calls: two that call the API, and one
+ * where the "model" asks {@code fetch_url} for the cloud metadata endpoint (SSRF), which the agent
+ * denies. Prints what the API saw (through Squid) and the audit trail, attributed to the tool calls.
+ *
+ * <p>Args: {@code <agent-jar> <weather-stdio-classpath> <inspector-cli-build-dir>}.
  */
 public final class Demo {
 
@@ -23,46 +31,71 @@ public final class Demo {
     }
 
     public static void main(String[] args) throws Exception {
-        Path agentJar = Path.of(args[0]);
+        Path agentJar = Path.of(args[0]).toAbsolutePath();
+        String serverClasspath = args[1];
+        Path inspector = Path.of(args[2]).toAbsolutePath();
         Path dir = Files.createTempDirectory("mcp-egress-demo");
         Path audit = dir.resolve("audit.jsonl");
-        try (SquidProxy squid = SquidProxy.start(); TargetServer target = TargetServer.start()) {
-            System.out.println("Squid proxy on " + squid.url() + " (its outgoing address is " + SquidProxy.OUTGOING_ADDRESS
-                    + "), destination server on 127.0.0.1\n");
-            ChildJvm.Result run = ChildJvm.builder()
+        try (SquidProxy squid = SquidProxy.start(); TargetServer api = TargetServer.start()) {
+            System.out.println("Squid (egress proxy) on " + squid.url() + ", its outgoing address " + SquidProxy.OUTGOING_ADDRESS
+                    + "; the weather API on https://127.0.0.1:" + api.httpsPort() + "\n");
+            ChildJvm.Builder server = ChildJvm.builder()
                     .agentJar(agentJar)
                     .systemProperty("mcp.egress.proxy", squid.url())
                     .systemProperty("mcp.egress.audit.file", audit.toString())
-                    .systemProperty("mcp.egress.service.name", "demo-app")
+                    .systemProperty("mcp.egress.service.name", "weather-mcp")
+                    .systemProperty("weather.api.base", "https://127.0.0.1:" + api.httpsPort())
                     .systemProperties(TestCertificates.get().trustStoreSystemProperties())
-                    .classpath(args[1])
-                    .mainClass(DemoApp.class.getName())
-                    .args("http://127.0.0.1:" + target.httpPort(), "https://127.0.0.1:" + target.httpsPort())
-                    .timeout(Duration.ofSeconds(60))
-                    .run();
-            System.out.println("The app's JVM said on stderr:\n  " + run.stderr().strip().replace("\n", "\n  ") + "\n");
-            if (run.exitCode() != 0) {
-                throw new IllegalStateException("demo app failed: " + run.output());
-            }
-            System.out.println("What the destination saw (the app asked for NO proxy; every request came through Squid):");
-            for (RecordedRequest r : target.requests()) {
-                System.out.printf("  %-5s %-6s %-22s %-9s from %s%n", r.scheme(), r.method(), r.path(), r.protocol(),
+                    .classpath(serverClasspath)
+                    .mainClass("io.mcpegress.examples.weather.WeatherServer");
+
+            call(inspector, server, dir, "get_forecast", "city=Paris");
+            call(inspector, server, dir, "get_alerts", "region=IDF");
+            call(inspector, server, dir, "fetch_url", "url=http://169.254.169.254/latest/meta-data/iam/");
+
+            System.out.println("\nWhat the weather API saw (the server's HttpClient asked for no proxy; everything came through Squid):");
+            for (RecordedRequest r : api.requests()) {
+                System.out.printf("  %-5s %-4s %-34s from %s%n", r.scheme(), r.method(), r.pathAndQuery(),
                         r.remoteAddress() + (r.viaProxy() ? " (Squid)" : " (direct!)"));
             }
             AuditLog log = AuditLog.read(audit);
-            System.out.println("\nThe audit trail (" + audit + "), one event per exchange:");
+            System.out.println("\nThe audit trail (" + audit + "): one event per outbound call, tied to the MCP tool call");
+            System.out.printf("  %-13s %-3s %-4s %-58s %-6s %-8s %s%n", "tool", "id", "verb", "url", "status", "route", "rule");
             for (JsonNode e : log.events()) {
-                System.out.printf("  %-4s %-60s %-4s http/%-3s route=%s client=%s%n", AuditLog.text(e, "http.request.method"),
-                        AuditLog.text(e, "url.full"), nullToDash(AuditLog.text(e, "http.response.status_code")),
-                        nullToDash(AuditLog.text(e, "http.version")), AuditLog.text(e, "mcp.egress.route"),
-                        AuditLog.text(e, "mcp.egress.client"));
+                System.out.printf("  %-13s %-3s %-4s %-58s %-6s %-8s %s%n", dash(AuditLog.text(e, "gen_ai.tool.name")),
+                        dash(AuditLog.text(e, "jsonrpc.request.id")), AuditLog.text(e, "http.request.method"),
+                        AuditLog.text(e, "url.full"), dash(AuditLog.text(e, "http.response.status_code")),
+                        AuditLog.text(e, "mcp.egress.route"), dash(AuditLog.text(e, "rule.name")));
             }
-            System.out.println("\nThe first event in full (ECS JSON; note the redacted api_key):\n  "
-                    + Files.readAllLines(audit).get(0));
+            System.out.println("\nThe agent's own events: " + log.agentEvents().stream()
+                    .map(e -> AuditLog.text(e, "event.action")).distinct().toList());
+            JsonNode denied = log.events().stream().filter(e -> "blocked".equals(AuditLog.text(e, "mcp.egress.route")))
+                    .findFirst().orElseThrow(() -> new IllegalStateException("the SSRF attempt was not denied"));
+            System.out.println("\nThe denied SSRF attempt in full (ECS JSON):\n  " + denied);
         }
     }
 
-    private static String nullToDash(String s) {
+    /** One {@code tools/call} through the Inspector CLI, which starts the server as its stdio child. */
+    private static void call(Path inspector, ChildJvm.Builder server, Path dir, String tool, String arg) throws Exception {
+        List<String> command = new ArrayList<>(List.of("node", inspector.resolve("index.js").toString()));
+        command.addAll(server.command());
+        command.addAll(List.of("--method", "tools/call", "--tool-name", tool, "--tool-arg", arg));
+        Path out = dir.resolve(tool + ".out");
+        Path err = dir.resolve(tool + ".err");
+        // inspector-cli 1.0.3 finds its own package.json as ../package.json of the working directory
+        Process p = new ProcessBuilder(command).directory(inspector.toFile()).redirectOutput(out.toFile())
+                .redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IllegalStateException("inspector-cli failed for " + tool + ":\n" + Files.readString(out)
+                    + Files.readString(err));
+        }
+        String result = Files.readString(out).replaceAll("\\s+", " ").trim();
+        System.out.println("MCP client -> tools/call " + tool + " (" + arg + ")\n  result: "
+                + (result.length() > 240 ? result.substring(0, 240) + " ..." : result));
+    }
+
+    private static String dash(String s) {
         return s == null ? "-" : s;
     }
 }
