@@ -2,7 +2,11 @@ package io.mcpegress.agent;
 
 import io.mcpegress.agent.audit.AgentEvent;
 import io.mcpegress.agent.audit.AuditPipeline;
+import io.mcpegress.agent.audit.ChainableEncoder;
+import io.mcpegress.agent.audit.ChainedEncoder;
 import io.mcpegress.agent.audit.EcsEncoder;
+import io.mcpegress.agent.audit.IntegrityKey;
+import io.mcpegress.agent.audit.OcsfEncoder;
 import io.mcpegress.agent.audit.sink.FanOutSink;
 import io.mcpegress.agent.audit.sink.SinkConfig;
 import io.mcpegress.agent.audit.sink.SinkFactory;
@@ -110,7 +114,10 @@ public final class AgentInstaller {
     private static AuditPipeline openPipeline(AgentConfig config, SinkConfig sinkConfig, FanOutSink sinks) {
         ProcessIdentity identity = new ProcessIdentity(
                 config.serviceName().orElseGet(ProcessIdentity::deriveServiceName), AgentVersion.get());
-        return new AuditPipeline(config.queueCapacity(), new EcsEncoder(identity), sinks, sinkConfig.overflow(),
+        ChainableEncoder schema = config.auditFormat().equals("ocsf") ? new OcsfEncoder(identity) : new EcsEncoder(identity);
+        byte[] key = IntegrityKey.load(config.value(ConfigKey.AUDIT_INTEGRITY_KEY_ENV), config.value(ConfigKey.AUDIT_INTEGRITY_KEY_FILE),
+                System.getenv(), ConfigKey.AUDIT_INTEGRITY_KEY_ENV.key(), ConfigKey.AUDIT_INTEGRITY_KEY_FILE.key());
+        return new AuditPipeline(config.queueCapacity(), new ChainedEncoder(schema, key), sinks, sinkConfig.overflow(),
                 sinkConfig.heartbeatMillis());
     }
 

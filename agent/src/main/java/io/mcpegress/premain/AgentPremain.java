@@ -28,6 +28,29 @@ public final class AgentPremain {
         start(args, inst);
     }
 
+    /**
+     * {@code java -jar mcp-egress-agent.jar verify FILE...}: checks the audit hash chain. The
+     * verifier runs in the agent's own class loader, like the agent, so nothing but this class is
+     * loaded from the top level of the jar.
+     */
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0 || !args[0].equals("verify")) {
+            System.err.println("usage: java -jar mcp-egress-agent.jar verify [--key-env NAME | --key-file PATH] [--strict] FILE...");
+            System.err.println("       (as an agent: java -javaagent:mcp-egress-agent.jar ...)");
+            System.exit(2);
+            return;
+        }
+        File jar = agentJar();
+        try (JarFile jarFile = new JarFile(jar, false)) {
+            AgentClassLoader loader = new AgentClassLoader(jarFile, jar.toURI().toURL());
+            Method run = loader.loadClass("io.mcpegress.agent.audit.ChainVerifier")
+                    .getMethod("run", String[].class, java.io.PrintStream.class);
+            int status = (Integer) run.invoke(null, args, System.out);
+            System.out.flush();
+            System.exit(status);
+        }
+    }
+
     private static void start(String args, Instrumentation inst) {
         try {
             File jar = agentJar();

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * Agent-specific fields live under {@code mcp.egress}. Used only by the writer thread; not
  * thread-safe.
  */
-public final class EcsEncoder implements AuditEncoder {
+public final class EcsEncoder implements ChainableEncoder {
 
     /** ECS release the field names and types follow. */
     public static final String ECS_VERSION = "8.11.0";
@@ -28,9 +28,15 @@ public final class EcsEncoder implements AuditEncoder {
     private final JsonFactory factory = new JsonFactory();
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
     private final ProcessIdentity identity;
+    private ChainStamp chain;
 
     public EcsEncoder(ProcessIdentity identity) {
         this.identity = identity;
+    }
+
+    @Override
+    public void attach(ChainStamp stamp) {
+        this.chain = stamp;
     }
 
     @Override
@@ -66,6 +72,7 @@ public final class EcsEncoder implements AuditEncoder {
             g.writeStringField("end", ISO.format(start.plusNanos(e.durationNanos())));
             g.writeStringField("dataset", "mcp_egress.audit");
             g.writeStringField("module", "mcp_egress");
+            writeSequence(g);
             g.writeEndObject();
 
             RequestTarget t = e.target();
@@ -156,6 +163,7 @@ public final class EcsEncoder implements AuditEncoder {
                 // socket guard: the class that opened an uninstrumented connection
                 g.writeStringField("caller", e.caller());
             }
+            writeChain(g);
             g.writeEndObject();
             g.writeEndObject();
 
@@ -191,6 +199,7 @@ public final class EcsEncoder implements AuditEncoder {
             g.writeStringField("outcome", e.failure() ? "failure" : "success");
             g.writeStringField("dataset", "mcp_egress.audit");
             g.writeStringField("module", "mcp_egress");
+            writeSequence(g);
             g.writeEndObject();
 
             writeIdentity(g);
@@ -229,6 +238,7 @@ public final class EcsEncoder implements AuditEncoder {
                 g.writeNumberField("advice_errors", c.adviceErrors());
                 g.writeEndObject();
             }
+            writeChain(g);
             g.writeEndObject();
             g.writeEndObject();
 
@@ -253,10 +263,32 @@ public final class EcsEncoder implements AuditEncoder {
         g.writeStringField("name", "mcp-egress-agent");
         g.writeStringField("type", "mcp-egress-agent");
         g.writeStringField("version", identity.agentVersion());
+        if (chain != null) {
+            g.writeStringField("ephemeral_id", chain.run());
+        }
         g.writeEndObject();
         g.writeObjectFieldStart("ecs");
         g.writeStringField("version", ECS_VERSION);
         g.writeEndObject();
+    }
+
+    /** {@code event.sequence}: the line's number in this process run (tamper evidence). */
+    private void writeSequence(JsonGenerator g) throws IOException {
+        if (chain != null) {
+            g.writeNumberField("sequence", chain.sequence());
+        }
+    }
+
+    /** {@code mcp.egress.chain}: algorithm, run, previous hash and this line's hash (placeholder, see ChainedEncoder). */
+    private void writeChain(JsonGenerator g) throws IOException {
+        if (chain != null) {
+            g.writeObjectFieldStart("chain");
+            g.writeStringField("alg", chain.algorithm());
+            g.writeStringField("run", chain.run());
+            g.writeStringField("prev_hash", chain.prevHash());
+            g.writeStringField(ChainStamp.HASH_KEY, ChainStamp.HASH_PLACEHOLDER);
+            g.writeEndObject();
+        }
     }
 
     private static void writeStringIfSet(JsonGenerator g, String field, String value) throws IOException {

@@ -43,7 +43,7 @@ public final class AgentConfig {
         }
         this.auditFile = parse(ConfigKey.AUDIT_FILE, file, Path::of);
         this.auditFormat = value(raw, ConfigKey.AUDIT_FORMAT).trim().toLowerCase(Locale.ROOT);
-        if (!auditFormat.equals("ecs")) {
+        if (!auditFormat.equals("ecs") && !auditFormat.equals("ocsf")) {
             throw ConfigException.invalid(ConfigKey.AUDIT_FORMAT.key(), auditFormat, ConfigKey.AUDIT_FORMAT.expected());
         }
         this.queueCapacity = intInRange(raw, ConfigKey.AUDIT_QUEUE_CAPACITY, 16, 10_000_000);

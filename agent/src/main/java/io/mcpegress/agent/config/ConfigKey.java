@@ -19,7 +19,7 @@ public enum ConfigKey {
     PROXY_BYPASS("mcp.egress.proxy.bypass", "comma list of host, *.suffix, IP or CIDR", ""),
     MODE("mcp.egress.mode", "enforce or monitor", "enforce"),
     AUDIT_FILE("mcp.egress.audit.file", "writable file path", "mcp-egress-audit.jsonl"),
-    AUDIT_FORMAT("mcp.egress.audit.format", "ecs", "ecs"),
+    AUDIT_FORMAT("mcp.egress.audit.format", "ecs or ocsf", "ecs"),
     AUDIT_QUEUE_CAPACITY("mcp.egress.audit.queue.capacity", "integer 16..10000000", "65536"),
     SERVICE_NAME("mcp.egress.service.name", "non-empty string", null),
     STARTUP_ON_ERROR("mcp.egress.startup.on-error", "exit or continue", "exit"),
@@ -56,6 +56,8 @@ public enum ConfigKey {
     BLOCK_METADATA("mcp.egress.block-metadata", "boolean", "true"),
     BLOCK_PRIVATE("mcp.egress.block-private", "boolean", "false"),
     SOCKET_GUARD("mcp.egress.socket-guard", "enforce, monitor or off", null),
+    AUDIT_INTEGRITY_KEY_ENV("mcp.egress.audit.integrity.key-env", "name of a set, non-empty environment variable", null),
+    AUDIT_INTEGRITY_KEY_FILE("mcp.egress.audit.integrity.key-file", "readable, non-empty file", null),
     DEBUG("mcp.egress.debug", "boolean", "false"),
     DEBUG_INJECT_FAULTS("mcp.egress.debug.inject-faults", "boolean", "false");
 

@@ -37,9 +37,19 @@ public final class AuditLog {
         this.agentEvents = all.stream().filter(AuditLog::isAgentEvent).collect(Collectors.toUnmodifiableList());
     }
 
-    /** True for an event the agent wrote about itself (start, heartbeat, shutdown, dropped, library). */
+    /**
+     * True for an event the agent wrote about itself (start, heartbeat, shutdown, dropped, library),
+     * in either schema: ECS {@code event.action}, OCSF {@code unmapped.action} (Application Lifecycle).
+     */
     public static boolean isAgentEvent(JsonNode event) {
-        return AGENT_ACTIONS.contains(text(event, "event.action"));
+        String action = action(event);
+        return action != null && AGENT_ACTIONS.contains(action);
+    }
+
+    /** The agent event's kind: ECS {@code event.action}, or OCSF {@code unmapped.action}. */
+    public static String action(JsonNode event) {
+        String ecs = text(event, "event.action");
+        return ecs != null ? ecs : text(event, "unmapped.action");
     }
 
     /**
@@ -105,7 +115,7 @@ public final class AuditLog {
 
     /** The agent's own events with {@code event.action} {@code action}. */
     public List<JsonNode> agentEvents(String action) {
-        return agentEvents.stream().filter(e -> action.equals(text(e, "event.action")))
+        return agentEvents.stream().filter(e -> action.equals(action(e)))
                 .collect(Collectors.toUnmodifiableList());
     }
 

@@ -1,0 +1,54 @@
+package io.mcpegress.agent.audit;
+
+/**
+ * The tamper-evidence fields of the line being encoded, set by {@link ChainedEncoder} before it
+ * calls the schema encoder, which writes them where its schema wants them (ECS:
+ * {@code event.sequence}, {@code agent.ephemeral_id}, {@code mcp.egress.chain.*}; OCSF:
+ * {@code metadata.sequence}, {@code unmapped.chain.*}). The hash is written as
+ * {@link #HASH_PLACEHOLDER} under the key {@link #HASH_KEY} and patched in afterwards, so a
+ * verifier recomputes it from the line alone: zero the value, hash the line.
+ */
+public final class ChainStamp {
+
+    /** 64 zeros: the value of the hash field while the hash is computed. */
+    public static final String HASH_PLACEHOLDER = "0".repeat(64);
+    /** The key of the hash field; exactly one per line (JSON escapes any quote inside values). */
+    public static final String HASH_KEY = "hash";
+    public static final String SHA256 = "sha256";
+    public static final String HMAC_SHA256 = "hmac-sha256";
+
+    private final String run;
+    private final String algorithm;
+    private long sequence;
+    private String prevHash = HASH_PLACEHOLDER;
+
+    ChainStamp(String run, String algorithm) {
+        this.run = run;
+        this.algorithm = algorithm;
+    }
+
+    /** Random id of this process run; groups its events across rotated files and appending runs. */
+    public String run() {
+        return run;
+    }
+
+    /** {@value #SHA256} or {@value #HMAC_SHA256} (a key is configured). */
+    public String algorithm() {
+        return algorithm;
+    }
+
+    /** 1 for the first line of the run, +1 per line, in write order. */
+    public long sequence() {
+        return sequence;
+    }
+
+    /** Hash of the previous line of the run; {@link #HASH_PLACEHOLDER} for the first. */
+    public String prevHash() {
+        return prevHash;
+    }
+
+    void advance(long sequence, String prevHash) {
+        this.sequence = sequence;
+        this.prevHash = prevHash;
+    }
+}
