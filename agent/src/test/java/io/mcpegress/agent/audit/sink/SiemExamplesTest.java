@@ -58,6 +58,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  *       documented agent file path, and its globs match what the real {@link RotatingFileSink}
  *       writes (active file always; rotated files only where the tool tracks identity, never for
  *       Fluent Bit, where a match would re-read them).</li>
+ *   <li>README: every agent YAML snippet is accepted by the real config loader and sink config.</li>
  *   <li>Queries: every field name used in the Splunk and KQL examples is a field the encoder
  *       really writes.</li>
  * </ul>
@@ -461,6 +462,41 @@ class SiemExamplesTest {
         for (String f : List.of("fluent-bit/fluent-bit.yaml", "vector/vector.yaml", "filebeat/filebeat.yml")) {
             assertThat(Files.readString(SIEM.resolve(f))).as(f).contains(relayGlob);
         }
+    }
+
+    // ---- the agent settings in the README ----------------------------------------------------
+
+    /**
+     * Every {@code yaml} block of the README is a valid agent configuration file: loaded by the real
+     * {@link io.mcpegress.agent.config.ConfigLoader} (unknown keys and bad values are errors) and the
+     * sink settings by {@link SinkConfig}. Only paths are redirected to temp files and tokens provided.
+     */
+    @Test
+    void readmeAgentSettingsAreAcceptedByTheAgent() throws Exception {
+        String readme = Files.readString(SIEM.resolve("README.md"));
+        Matcher m = Pattern.compile("```yaml\n(.*?)```", Pattern.DOTALL).matcher(readme);
+        Path dir = Files.createDirectories(tmp.resolve("readme-config"));
+        Path token = Files.writeString(dir.resolve("token"), "t0ken");
+        Map<String, String> env = Map.of("SPLUNK_HEC_TOKEN", "t0ken", "ES_API_KEY", "t0ken");
+        Set<Set<SinkConfig.Kind>> seen = new java.util.HashSet<>();
+        int blocks = 0;
+        while (m.find()) {
+            String y = m.group(1)
+                    .replace(AUDIT_FILE, dir.resolve("egress-audit.jsonl").toString())
+                    .replace("/var/spool/mcp-egress", dir.resolve("spool").toString());
+            y = y.replaceAll("/etc/pki/[\\w.-]+\\.pem", certs.certPem.toString())
+                    .replaceAll("/run/secrets/[\\w.-]+", token.toString());
+            Path file = dir.resolve("agent-" + (++blocks) + ".yaml");
+            Files.writeString(file, y);
+            io.mcpegress.agent.config.AgentConfig config = io.mcpegress.agent.config.ConfigLoader.load(
+                    "config=" + file, new java.util.Properties(), env);
+            SinkConfig sinks = SinkConfig.from(config, env);
+            assertThat(sinks.kinds()).as(y).isNotEmpty();
+            seen.add(Set.copyOf(sinks.kinds()));
+        }
+        assertThat(blocks).isGreaterThanOrEqualTo(5);
+        assertThat(seen).contains(Set.of(SinkConfig.Kind.FILE), Set.of(SinkConfig.Kind.FILE, SinkConfig.Kind.SYSLOG),
+                Set.of(SinkConfig.Kind.FILE, SinkConfig.Kind.HTTP));
     }
 
     // ---- queries -------------------------------------------------------------------------------
