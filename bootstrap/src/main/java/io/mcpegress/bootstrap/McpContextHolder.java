@@ -2,6 +2,7 @@ package io.mcpegress.bootstrap;
 
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The MCP request the current thread works for. Set by the SDK instrumentation while a request's
@@ -57,19 +58,22 @@ public final class McpContextHolder {
         return new ContextRunnable(captured, task);
     }
 
+    /** The task, running with the context current now; the task itself when there is none. */
     public static <V> Callable<V> wrap(Callable<V> task) {
         McpContext captured = CURRENT.get();
-        if (captured == null || task == null) {
+        if (captured == null || task == null || task instanceof ContextCallable) {
             return task;
         }
-        return () -> {
-            McpContext previous = set(captured);
-            try {
-                return task.call();
-            } finally {
-                restore(previous);
-            }
-        };
+        return new ContextCallable<>(captured, task);
+    }
+
+    /** The supplier, running with the context current now ({@code CompletableFuture.supplyAsync}). */
+    public static <V> Supplier<V> wrap(Supplier<V> task) {
+        McpContext captured = CURRENT.get();
+        if (captured == null || task == null || task instanceof ContextSupplier) {
+            return task;
+        }
+        return new ContextSupplier<>(captured, task);
     }
 
     /** The MCP server's own name and version (from its {@code serverInfo}); one server per JVM. */
@@ -100,6 +104,46 @@ public final class McpContextHolder {
             McpContext previous = set(context);
             try {
                 task.run();
+            } finally {
+                restore(previous);
+            }
+        }
+    }
+
+    private static final class ContextCallable<V> implements Callable<V> {
+        private final McpContext context;
+        private final Callable<V> task;
+
+        ContextCallable(McpContext context, Callable<V> task) {
+            this.context = context;
+            this.task = task;
+        }
+
+        @Override
+        public V call() throws Exception {
+            McpContext previous = set(context);
+            try {
+                return task.call();
+            } finally {
+                restore(previous);
+            }
+        }
+    }
+
+    private static final class ContextSupplier<V> implements Supplier<V> {
+        private final McpContext context;
+        private final Supplier<V> task;
+
+        ContextSupplier(McpContext context, Supplier<V> task) {
+            this.context = context;
+            this.task = task;
+        }
+
+        @Override
+        public V get() {
+            McpContext previous = set(context);
+            try {
+                return task.get();
             } finally {
                 restore(previous);
             }
