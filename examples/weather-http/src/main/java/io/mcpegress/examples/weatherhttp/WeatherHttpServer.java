@@ -57,7 +57,8 @@ import java.util.function.Function;
  *       {@code CompletableFuture.supplyAsync} (default pool), inside it a {@code ForkJoinPool.submit},
  *       inside that a virtual thread (JDK 21+; a plain executor below 21), plus a
  *       {@code ScheduledExecutorService.schedule}; one OkHttp call at every hop;</li>
- *   <li>{@code fetch_url(url)}: fetches whatever URL the model asks for, the SSRF case.</li>
+ *   <li>{@code fetch_url(url)}: fetches whatever URL the model asks for with the Apache client, the
+ *       SSRF case.</li>
  * </ul>
  * System properties: {@code weather.api.base} (default {@code https://api.weather.example}),
  * {@code weather.http.port} (default 8080; 0 = any free port), {@code weather.http.host} (default
@@ -172,7 +173,11 @@ public final class WeatherHttpServer {
 
     /** Apache HttpClient 5 async: the exchange completes on the client's I/O threads. */
     String alerts(String region) {
-        SimpleHttpRequest request = SimpleRequestBuilder.get(path("mcp-alerts", null) + "?region=" + encode(region)).build();
+        return "alerts for " + region + ": " + apacheGet(path("mcp-alerts", null) + "?region=" + encode(region));
+    }
+
+    private String apacheGet(String url) {
+        SimpleHttpRequest request = SimpleRequestBuilder.get(url).build();
         CompletableFuture<SimpleHttpResponse> done = new CompletableFuture<>();
         apache.execute(request, new FutureCallback<>() {
             @Override
@@ -190,7 +195,9 @@ public final class WeatherHttpServer {
                 done.cancel(false);
             }
         });
-        return "alerts for " + region + ": status " + await(done).getCode();
+        SimpleHttpResponse response = await(done);
+        String body = response.getBodyText();
+        return url + ": status " + response.getCode() + ", " + (body == null ? 0 : body.length()) + " chars";
     }
 
     /**
@@ -213,9 +220,9 @@ public final class WeatherHttpServer {
         return String.join("; ", results);
     }
 
-    /** Whatever the model asks for: the SSRF case. */
+    /** Whatever the model asks for: the SSRF case (Apache HttpClient 5 async). */
     String fetchUrl(String url) {
-        return get(url);
+        return apacheGet(url);
     }
 
     /** On a virtual thread per task executor (JDK 21+, found reflectively: this example targets 17). */
