@@ -93,12 +93,20 @@ class McpHttpIT {
         }
     }
 
+    /** Every JDK with the SDK the example is built with, and the newest JDK with the newest SDK line too. */
+    private static Stream<Setup> setups(String transport) {
+        List<Path> jdks = Jdks.all();
+        Stream<Setup> built = jdks.stream().map(jdk -> new Setup(jdk, transport, false));
+        return Stream.concat(built, Stream.of(new Setup(jdks.get(jdks.size() - 1), transport, true)));
+    }
+
     @TestFactory
     Stream<DynamicNode> streamableHttp() {
-        return Jdks.stream().map(jdk -> {
-            String run = "j" + Jdks.featureVersion(jdk);
-            Lazy server = new Lazy(jdk, "streamable", run);
-            return dynamicContainer("streamable HTTP on JDK " + Jdks.featureVersion(jdk), Stream.of(
+        return setups("streamable").map(setup -> {
+            String run = setup.runId();
+            Lazy server = new Lazy(setup);
+            Path jdk = setup.jdk();
+            return dynamicContainer("streamable HTTP, " + setup, Stream.of(
                     dynamicTest("inspector-cli: each event names the tool call that caused it",
                             () -> inspectorToolCalls(server.get(), run)),
                     dynamicTest("inspector-cli: fetch_url to a denied host fails with the agent's denial",
@@ -115,14 +123,26 @@ class McpHttpIT {
 
     @TestFactory
     Stream<DynamicContainer> statelessHttp() {
-        return Jdks.stream().map(jdk -> {
-            String run = "s" + Jdks.featureVersion(jdk);
-            Lazy server = new Lazy(jdk, "stateless", run);
-            return dynamicContainer("stateless HTTP on JDK " + Jdks.featureVersion(jdk), Stream.of(
+        return setups("stateless").map(setup -> {
+            String run = setup.runId();
+            Lazy server = new Lazy(setup);
+            return dynamicContainer("stateless HTTP, " + setup, Stream.of(
                     dynamicTest("a tool call and its thread hops are attributed, without a session",
-                            () -> threadHops(server.get(), run, jdk, false)),
+                            () -> threadHops(server.get(), run, setup.jdk(), false)),
                     dynamicTest("stop", server::close)));
         });
+    }
+
+    /** One server JVM: JDK, transport, and whether the newest SDK line replaces the built one. */
+    private record Setup(Path jdk, String transport, boolean latestSdk) {
+        String runId() {
+            return ("stateless".equals(transport) ? "s" : "h") + Jdks.featureVersion(jdk) + (latestSdk ? "x" : "");
+        }
+
+        @Override
+        public String toString() {
+            return "JDK " + Jdks.featureVersion(jdk) + ", MCP SDK " + (latestSdk ? "latest line" : "as built");
+        }
     }
 
     // ---- scenarios
@@ -309,20 +329,16 @@ class McpHttpIT {
 
     /** Starts the server of one (transport, JDK) on first use; the container's last test stops it. */
     private static final class Lazy implements AutoCloseable {
-        private final Path jdk;
-        private final String transport;
-        private final String run;
+        private final Setup setup;
         private WeatherHttp server;
 
-        Lazy(Path jdk, String transport, String run) {
-            this.jdk = jdk;
-            this.transport = transport;
-            this.run = run;
+        Lazy(Setup setup) {
+            this.setup = setup;
         }
 
         synchronized WeatherHttp get() throws Exception {
             if (server == null) {
-                server = WeatherHttp.start(jdk, transport, run);
+                server = WeatherHttp.start(setup);
             }
             return server;
         }
@@ -349,12 +365,12 @@ class McpHttpIT {
             this.endpoint = endpoint;
         }
 
-        static WeatherHttp start(Path jdk, String transport, String run) throws Exception {
-            Path runDir = Files.createTempDirectory(dir, "server-" + run + "-");
+        static WeatherHttp start(Setup setup) throws Exception {
+            Path runDir = Files.createTempDirectory(dir, "server-" + setup.runId() + "-");
             Path audit = runDir.resolve("audit.jsonl");
             Path log = runDir.resolve("server.log");
             List<String> command = ChildJvm.builder()
-                    .javaHome(jdk)
+                    .javaHome(setup.jdk())
                     .agentJar(TestApps.agentJar())
                     .systemProperty("mcp.egress.proxy", squid.url())
                     .systemProperty("mcp.egress.audit.file", audit.toString())
@@ -363,8 +379,8 @@ class McpHttpIT {
                     .systemProperty("weather.api.delay.millis", "50")
                     .systemProperty("weather.cache.refresh.millis", "200")
                     .systemProperty("weather.http.port", "0")
-                    .systemProperty("weather.transport", transport)
-                    .classpath(exampleClasspath())
+                    .systemProperty("weather.transport", setup.transport())
+                    .classpath(exampleClasspath(setup.latestSdk()))
                     .mainClass("io.mcpegress.examples.weatherhttp.WeatherHttpServer")
                     .command();
             Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -432,19 +448,27 @@ class McpHttpIT {
             }
         }
 
-        private static List<Path> exampleClasspath() {
+        /** The example's class path; with {@code latestSdk}, the newest SDK line's jars instead of the built ones. */
+        private static List<Path> exampleClasspath(boolean latestSdk) throws IOException {
             Path module = Path.of(System.getProperty("mcp.egress.it.appsDir", "..")).resolve("../examples/weather-http")
                     .toAbsolutePath().normalize();
             List<Path> cp = new ArrayList<>();
             cp.add(module.resolve("target/classes"));
             try {
                 for (String entry : Files.readString(module.resolve("target/app-classpath.txt")).trim().split(File.pathSeparator)) {
-                    if (!entry.isEmpty()) {
+                    if (!entry.isEmpty() && !(latestSdk && entry.contains("io/modelcontextprotocol/sdk/"))) {
                         cp.add(Path.of(entry));
                     }
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("weather-http example not built (mvn install from the repository root)", e);
+            }
+            if (latestSdk) {
+                try (Stream<Path> jars = Files.list(module.resolve("target/mcp-sdk-latest"))) {
+                    List<Path> sdk = jars.filter(j -> j.toString().endsWith(".jar")).toList();
+                    assertThat(sdk).as("mcp, mcp-core, mcp-json-jackson3 of the newest line").hasSize(3);
+                    cp.addAll(sdk);
+                }
             }
             return cp;
         }
