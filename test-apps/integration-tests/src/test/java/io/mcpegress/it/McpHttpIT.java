@@ -262,7 +262,7 @@ class McpHttpIT {
         String city = "Outlook-" + run;
         JsonNode response = client.call(run + "-outlook", "get_outlook", "city", city);
         assertThat(response.path("result").path("isError").asBoolean(true)).as("%s", response).isFalse();
-        List<String> hops = List.of("mcp-hop-cf", "mcp-hop-fj", "mcp-hop-vt", "mcp-hop-sched");
+        List<String> hops = List.of("mcp-hop-cf", "mcp-hop-fj", "mcp-hop-vt", "mcp-hop-sched", "mcp-hop-then");
         for (String hop : hops) {
             JsonNode e = server.awaitEvent(ev -> text(ev, "url.path").contains(hop) && ("city=" + city).equals(text(ev, "url.query")));
             assertToolEvent(e, "get_outlook", run + "-outlook", client.sessionId, stateful ? "mcp-http-it" : null);

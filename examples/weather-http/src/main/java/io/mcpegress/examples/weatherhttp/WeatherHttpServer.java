@@ -56,7 +56,8 @@ import java.util.function.Function;
  *   <li>{@code get_outlook(city)}: user code that hops threads before calling out: a
  *       {@code CompletableFuture.supplyAsync} (default pool), inside it a {@code ForkJoinPool.submit},
  *       inside that a virtual thread (JDK 21+; a plain executor below 21), plus a
- *       {@code ScheduledExecutorService.schedule}; one OkHttp call at every hop;</li>
+ *       {@code ScheduledExecutorService.schedule} and a {@code thenApplyAsync} stage completed later by an
+ *       unrelated thread; one OkHttp call at every hop;</li>
  *   <li>{@code fetch_url(url)}: fetches whatever URL the model asks for with the Apache client, the
  *       SSRF case.</li>
  * </ul>
@@ -217,6 +218,11 @@ public final class WeatherHttpServer {
             return viaCommonPool + "; " + viaForkJoin;
         })));
         results.add(await(scheduler.schedule(() -> get(path("mcp-hop-sched", "ok") + q), 1, TimeUnit.MILLISECONDS)));
+        // a continuation added here and triggered later by a thread that has nothing to do with this call
+        CompletableFuture<String> source = new CompletableFuture<>();
+        CompletableFuture<String> continuation = source.thenApplyAsync(query -> get(path("mcp-hop-then", "ok") + query));
+        new Thread(() -> source.complete(q), "weather-outlook-trigger").start();
+        results.add(await(continuation));
         return String.join("; ", results);
     }
 

@@ -4,6 +4,9 @@ import io.mcpegress.instrumentation.api.InstrumentationModule;
 import io.mcpegress.instrumentation.api.TypeInstrumentation;
 import io.mcpegress.instrumentation.api.TypeInstrumentation.AdviceBinding;
 
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
 import java.util.List;
 import java.util.Set;
 
@@ -48,9 +51,11 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  *       {@code ScheduledThreadPoolExecutor.schedule} (where its execute/submit end),
  *       {@code ForkJoinPool.execute/submit} (plain tasks), {@code CompletableFuture.asyncSupplyStage /
  *       asyncRunStage} (every {@code supplyAsync}/{@code runAsync}, whatever the executor) and the
+ *       {@code uni*Stage(Executor, fn)} (every {@code then*Async}, {@code handleAsync},
+ *       {@code whenCompleteAsync}: the context of the caller that added the stage) and the
  *       {@code java.lang.VirtualThread} constructor (JDK 21+). Not covered: {@code ForkJoinTask}s
- *       forked or submitted as such, the {@code *Async} continuations of a CompletableFuture without
- *       an executor, periodic schedules, platform threads started by hand.</li>
+ *       forked or submitted as such, the two-source {@code *Async} stages ({@code thenCombineAsync},
+ *       {@code applyToEitherAsync}, ...), periodic schedules, platform threads started by hand.</li>
  * </ul>
  * Types are matched by exact name only: a version whose class lacks a field the advice reads fails
  * the transformation, which the agent reports loudly, instead of being skipped silently (tool rules
@@ -123,10 +128,24 @@ public final class McpJavaSdkModule implements InstrumentationModule {
                                 .and(takesArgument(1, named("java.util.function.Supplier"))),
                                 CompletableFutureSupplyAdvice.class.getName()),
                         new AdviceBinding(named("asyncRunStage").and(takesArguments(2))
-                                .and(takesArgument(1, named(RUNNABLE))), CompletableFutureRunAdvice.class.getName())),
+                                .and(takesArgument(1, named(RUNNABLE))), CompletableFutureRunAdvice.class.getName()),
+                        asyncStage(namedOneOf("uniApplyStage", "uniComposeStage"), "java.util.function.Function",
+                                AsyncStageFunctionAdvice.class),
+                        asyncStage(named("uniAcceptStage"), "java.util.function.Consumer", AsyncStageConsumerAdvice.class),
+                        asyncStage(named("uniRunStage"), RUNNABLE, AsyncStageRunnableAdvice.class),
+                        asyncStage(named("uniHandleStage"), "java.util.function.BiFunction", AsyncStageBiFunctionAdvice.class),
+                        asyncStage(named("uniWhenCompleteStage"), "java.util.function.BiConsumer",
+                                AsyncStageBiConsumerAdvice.class)),
                 TypeInstrumentation.of(named(VIRTUAL_THREAD),
                         new AdviceBinding(isConstructor().and(takesArguments(4)).and(takesArgument(3, named(RUNNABLE))),
                                 VirtualThreadAdvice.class.getName())));
+    }
+
+    /** {@code CompletableFuture}'s private {@code uni*Stage(Executor, fn)}, where every {@code then*Async} ends. */
+    private static AdviceBinding asyncStage(ElementMatcher.Junction<MethodDescription> name, String fnType,
+                                            Class<?> advice) {
+        return new AdviceBinding(name.and(takesArguments(2)).and(takesArgument(0, named("java.util.concurrent.Executor")))
+                .and(takesArgument(1, named(fnType))), advice.getName());
     }
 
     @Override

@@ -71,7 +71,10 @@ class McpJavaSdkModuleTest {
         assertThat(weave(pool, jdk, McpJavaSdkModule.FORK_JOIN_POOL)).containsExactlyInAnyOrder(
                 ForkJoinRunnableAdvice.class.getName(), CallableArgumentAdvice.class.getName());
         assertThat(weave(pool, jdk, McpJavaSdkModule.COMPLETABLE_FUTURE)).containsExactlyInAnyOrder(
-                CompletableFutureSupplyAdvice.class.getName(), CompletableFutureRunAdvice.class.getName());
+                CompletableFutureSupplyAdvice.class.getName(), CompletableFutureRunAdvice.class.getName(),
+                AsyncStageFunctionAdvice.class.getName(), AsyncStageConsumerAdvice.class.getName(),
+                AsyncStageRunnableAdvice.class.getName(), AsyncStageBiFunctionAdvice.class.getName(),
+                AsyncStageBiConsumerAdvice.class.getName());
         if (Runtime.version().feature() >= 21) {
             assertThat(weave(pool, jdk, McpJavaSdkModule.VIRTUAL_THREAD)).containsExactly(VirtualThreadAdvice.class.getName());
         }
