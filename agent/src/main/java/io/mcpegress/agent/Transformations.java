@@ -51,6 +51,7 @@ final class Transformations {
     void installOn(Instrumentation inst) {
         Set<String> jdkClasses = new HashSet<>();
         modules.forEach(m -> jdkClasses.addAll(m.jdkClassNames()));
+        preload(jdkClasses);
 
         AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
                 .disableClassFormatChanges()
@@ -74,6 +75,21 @@ final class Transformations {
             }
         }
         builder.installOn(inst);
+    }
+
+    /**
+     * Loads the JDK classes the modules instrument now, so they are retransformed as already loaded:
+     * on JDK 25 a class first loaded while ByteBuddy transforms another one (ForkJoinPool, Socket)
+     * is silently skipped. A class this JDK does not have (VirtualThread on 17) is simply not there.
+     */
+    private static void preload(Set<String> jdkClasses) {
+        for (String name : jdkClasses) {
+            try {
+                Class.forName(name, false, null);
+            } catch (ClassNotFoundException | LinkageError e) {
+                AgentLog.debug("not in this JDK: " + name);
+            }
+        }
     }
 
     private static ElementMatcher.Junction<TypeDescription> jdkPackage() {

@@ -44,7 +44,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class McpStdioIT {
 
-    private static final String INSPECTOR = "@modelcontextprotocol/inspector-cli@1.0.3";
     private static final String TRACE_ID = "0af7651916cd43dd8448eb211c80319c";
     private static final String TRACEPARENT = "00-" + TRACE_ID + "-b7ad6b7169203331-01";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -248,19 +247,7 @@ class McpStdioIT {
 
     /** Installs the Inspector CLI under target/ once; returns its build directory. */
     private static Path installInspector() throws Exception {
-        Path prefix = Path.of("target/mcp-inspector").toAbsolutePath();
-        Path build = prefix.resolve("node_modules/@modelcontextprotocol/inspector-cli/build");
-        if (!Files.isRegularFile(build.resolve("index.js"))) {
-            Files.createDirectories(prefix);
-            Process p = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--prefix", prefix.toString(), INSPECTOR)
-                    .redirectErrorStream(true).redirectOutput(prefix.resolve("npm-install.log").toFile()).start();
-            if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                throw new AssertionError("npm install " + INSPECTOR + " failed:\n"
-                        + Files.readString(prefix.resolve("npm-install.log")));
-            }
-        }
-        return build;
+        return InspectorCli.install();
     }
 
     private static final class Session {

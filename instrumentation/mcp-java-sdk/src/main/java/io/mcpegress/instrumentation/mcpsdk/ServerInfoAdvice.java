@@ -4,7 +4,7 @@ import io.mcpegress.bootstrap.McpContextHolder;
 import io.modelcontextprotocol.spec.McpSchema;
 import net.bytebuddy.asm.Advice;
 
-/** {@code McpAsyncServer}'s constructors (a sync server wraps one): records the server's own info. */
+/** {@code McpAsyncServer}'s and {@code McpStatelessAsyncServer}'s constructors (a sync server wraps one): records the server's own info. */
 public final class ServerInfoAdvice {
 
     private ServerInfoAdvice() {

@@ -6,9 +6,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -79,5 +85,57 @@ class McpContextTest {
         Runnable task = () -> { };
         assertThat(McpContextHolder.wrap(task)).isSameAs(task);
         assertThat(McpContextHolder.TASK_WRAPPER.apply(task)).isSameAs(task);
+    }
+
+    @Test
+    void suppliersAndCallablesCarryTheContextOnceAndRestoreWhatWasThere() throws Exception {
+        McpContext tool = McpContext.builder().method("tools/call").toolName("get_outlook").requestId("9").build();
+        McpContext other = McpContext.builder().method("tools/call").toolName("other").requestId("1").build();
+        Supplier<McpContext> supplier;
+        Callable<McpContext> callable;
+        McpContext previous = McpContextHolder.set(tool);
+        try {
+            supplier = McpContextHolder.wrap((Supplier<McpContext>) McpContextHolder::current);
+            callable = McpContextHolder.wrap((Callable<McpContext>) McpContextHolder::current);
+            assertThat(McpContextHolder.wrap(supplier)).as("not wrapped twice").isSameAs(supplier);
+            assertThat(McpContextHolder.wrap(callable)).as("not wrapped twice").isSameAs(callable);
+        } finally {
+            McpContextHolder.restore(previous);
+        }
+        McpContextHolder.set(other);
+        assertThat(supplier.get()).isSameAs(tool);
+        assertThat(callable.call()).isSameAs(tool);
+        assertThat(McpContextHolder.current()).as("the running thread's own context is put back").isSameAs(other);
+        McpContextHolder.set(null);
+        Supplier<McpContext> plain = McpContextHolder::current;
+        assertThat(McpContextHolder.wrap(plain)).as("no context, no wrapper").isSameAs(plain);
+    }
+
+    @Test
+    void functionsOfAsyncStagesCarryTheContextOfTheCallerThatAddedThem() {
+        McpContext tool = McpContext.builder().method("tools/call").toolName("get_outlook").requestId("5").build();
+        Function<String, McpContext> fn;
+        BiFunction<String, Throwable, McpContext> handler;
+        AtomicReference<McpContext> consumed = new AtomicReference<>();
+        AtomicReference<McpContext> biConsumed = new AtomicReference<>();
+        Consumer<String> consumer;
+        BiConsumer<String, Throwable> whenComplete;
+        McpContext previous = McpContextHolder.set(tool);
+        try {
+            fn = McpContextHolder.wrap((Function<String, McpContext>) s -> McpContextHolder.current());
+            handler = McpContextHolder.wrap((BiFunction<String, Throwable, McpContext>) (s, t) -> McpContextHolder.current());
+            consumer = McpContextHolder.wrap((Consumer<String>) s -> consumed.set(McpContextHolder.current()));
+            whenComplete = McpContextHolder.wrap((BiConsumer<String, Throwable>) (s, t) -> biConsumed.set(McpContextHolder.current()));
+            assertThat(McpContextHolder.wrap(fn)).as("not wrapped twice").isSameAs(fn);
+        } finally {
+            McpContextHolder.restore(previous);
+        }
+        assertThat(fn.apply("x")).isSameAs(tool);
+        assertThat(handler.apply("x", null)).isSameAs(tool);
+        consumer.accept("x");
+        whenComplete.accept("x", null);
+        assertThat(consumed.get()).isSameAs(tool);
+        assertThat(biConsumed.get()).isSameAs(tool);
+        assertThat(McpContextHolder.current()).isNull();
     }
 }

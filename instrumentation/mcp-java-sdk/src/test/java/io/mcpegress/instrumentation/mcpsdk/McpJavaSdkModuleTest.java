@@ -47,11 +47,56 @@ class McpJavaSdkModuleTest {
 
             assertThat(weave(pool, library, McpJavaSdkModule.SERVER_SESSION)).containsExactlyInAnyOrder(
                     HandleRequestAdvice.class.getName(), RegisterScheduleHookAdvice.class.getName());
+            assertThat(weave(pool, library, McpJavaSdkModule.STREAMABLE_SESSION)).containsExactlyInAnyOrder(
+                    StreamableSessionClientAdvice.class.getName(), RegisterScheduleHookAdvice.class.getName());
+            assertThat(weave(pool, library, McpJavaSdkModule.STREAMABLE_STREAM))
+                    .containsExactly(StreamableHandleAdvice.class.getName());
+            assertThat(weave(pool, library, McpJavaSdkModule.STATELESS_HANDLER)).containsExactlyInAnyOrder(
+                    StatelessHandleRequestAdvice.class.getName(), RegisterScheduleHookAdvice.class.getName());
             assertThat(weave(pool, library, McpJavaSdkModule.ASYNC_SERVER)).containsExactly(ServerInfoAdvice.class.getName());
+            assertThat(weave(pool, library, McpJavaSdkModule.STATELESS_ASYNC_SERVER))
+                    .containsExactly(ServerInfoAdvice.class.getName());
             assertThat(weave(pool, library, McpJavaSdkModule.MONO_DEFER)).containsExactly(DeferSubscribeAdvice.class.getName());
             assertThat(weave(pool, library, McpJavaSdkModule.THREAD_POOL_EXECUTOR))
                     .containsExactly(ExecutorExecuteAdvice.class.getName());
         }
+    }
+
+    @Test
+    void theJdkHopsOfUserCodeAreWovenInTheRunningJdk() throws IOException {
+        ClassFileLocator jdk = ClassFileLocator.ForClassLoader.of(McpJavaSdkModuleTest.class.getClassLoader());
+        TypePool pool = TypePool.Default.of(jdk);
+        assertThat(weave(pool, jdk, McpJavaSdkModule.SCHEDULED_THREAD_POOL_EXECUTOR)).containsExactlyInAnyOrder(
+                ExecutorExecuteAdvice.class.getName(), CallableArgumentAdvice.class.getName());
+        assertThat(weave(pool, jdk, McpJavaSdkModule.FORK_JOIN_POOL)).containsExactlyInAnyOrder(
+                ForkJoinRunnableAdvice.class.getName(), CallableArgumentAdvice.class.getName());
+        assertThat(weave(pool, jdk, McpJavaSdkModule.COMPLETABLE_FUTURE)).containsExactlyInAnyOrder(
+                CompletableFutureSupplyAdvice.class.getName(), CompletableFutureRunAdvice.class.getName(),
+                AsyncStageFunctionAdvice.class.getName(), AsyncStageConsumerAdvice.class.getName(),
+                AsyncStageRunnableAdvice.class.getName(), AsyncStageBiFunctionAdvice.class.getName(),
+                AsyncStageBiConsumerAdvice.class.getName());
+        if (Runtime.version().feature() >= 21) {
+            assertThat(weave(pool, jdk, McpJavaSdkModule.VIRTUAL_THREAD)).containsExactly(VirtualThreadAdvice.class.getName());
+        }
+        assertThat(new McpJavaSdkModule().jdkClassNames()).contains(McpJavaSdkModule.SCHEDULED_THREAD_POOL_EXECUTOR,
+                McpJavaSdkModule.FORK_JOIN_POOL, McpJavaSdkModule.COMPLETABLE_FUTURE, McpJavaSdkModule.VIRTUAL_THREAD);
+    }
+
+    @Test
+    void aStreamableStreamWithoutItsSessionFailsLoudly() {
+        TypeInstrumentation.AdviceBinding handle = instrumentations.stream()
+                .flatMap(i -> i.adviceBindings().stream())
+                .filter(b -> b.adviceClassName().equals(StreamableHandleAdvice.class.getName()))
+                .findFirst().orElseThrow();
+        // a future SDK whose stream is no longer an inner class of the session: reported, not skipped
+        assertThatThrownBy(() -> new ByteBuddy().subclass(Object.class).name(McpJavaSdkModule.STREAMABLE_STREAM)
+                .defineMethod("handle", Mono.class, Visibility.PUBLIC)
+                .withParameters(McpSchema.JSONRPCRequest.class)
+                .intercept(FixedValue.nullValue())
+                .visit(Advice.to(StreamableHandleAdvice.class).on(handle.methods()))
+                .make())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("this$0");
     }
 
     @Test
