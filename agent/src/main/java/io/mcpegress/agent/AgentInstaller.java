@@ -88,9 +88,7 @@ public final class AgentInstaller {
         List<InstrumentationModule> modules = new ArrayList<>();
         ServiceLoader.load(InstrumentationModule.class, AgentInstaller.class.getClassLoader()).forEach(modules::add);
         socketGuard.filter(modules); // socket guard: not woven when off
-        JdkModules.prepare(inst, modules);
-        new Transformations(modules, pipeline).installOn(inst);
-
+        // before weaving: agent-start is the first line of the run (library events come from weaving)
         List<String> names = new ArrayList<>();
         modules.forEach(m -> names.add(m.name()));
         String proxy = config.proxy().map(Object::toString).orElse(null);
@@ -98,6 +96,9 @@ public final class AgentInstaller {
         pipeline.offer(AgentEvent.start(config.configHash(), mode, proxy, names,
                 AgentVersion.get() + " started: mode=" + mode + " proxy=" + (proxy == null ? "none" : proxy)
                         + " policy=" + policy.describe()));
+        JdkModules.prepare(inst, modules);
+        new Transformations(modules, pipeline).installOn(inst);
+
         AgentLog.info(AgentVersion.get() + " started in " + (System.nanoTime() - started) / 1_000_000 + " ms: proxy="
                 + config.proxy().map(Object::toString).orElse("none (audit only)")
                 + " bypass=" + config.bypass()

@@ -177,6 +177,10 @@ class AuditSchemaIT {
         assertThat(log.events()).extracting(e -> AuditLog.text(e, errorField)).contains("java.net.ConnectException");
         assertThat(log.agentEvents("agent-start")).hasSize(3);
         assertThat(log.agentEvents("agent-shutdown")).hasSize(3);
+        List<JsonNode> firstOfRun = new ArrayList<>(log.agentEvents());
+        firstOfRun.addAll(log.events());
+        assertThat(firstOfRun).filteredOn(e -> "1".equals(AuditLog.text(e, "event.sequence")) || "1".equals(AuditLog.text(e, "metadata.sequence")))
+                .as("every run begins with agent-start").hasSize(3).allSatisfy(e -> assertThat(AuditLog.action(e)).isEqualTo("agent-start"));
     }
 
     private static List<JsonNode> all(Path audit) {
