@@ -146,8 +146,10 @@ class AuditSchemaIT {
         child(audit, format, "io.mcpegress.apps.jdk.PolicyApp", new String[] {"mcp.egress.deny", "localhost",
                 "mcp.egress.proxy.bypass", "127.0.0.3", "mcp.egress.block-private", "false"},
                 dir.resolve("r1").toString(), ok, denied, redirect, refused);
+        // monitor mode; slow calls so that heartbeats (every second) are written too
         child(audit, format, "io.mcpegress.apps.jdk.PolicyApp", new String[] {"mcp.egress.deny", "localhost",
-                "mcp.egress.mode", "monitor"}, dir.resolve("r2").toString(), denied);
+                "mcp.egress.mode", "monitor", "mcp.egress.audit.heartbeat-interval", "1s"}, dir.resolve("r2").toString(),
+                denied, target.httpUrl("/s/" + scenario + "-slow/delay/1300"));
         child(audit, format, "io.mcpegress.apps.jdk.SocketGuardApp", new String[] {"mcp.egress.socket-guard", "enforce"},
                 dir.resolve("r3").toString(), TargetServer.HOST, String.valueOf(target.httpPort()));
         produced.put(format, audit);
@@ -177,6 +179,7 @@ class AuditSchemaIT {
         assertThat(log.events()).extracting(e -> AuditLog.text(e, errorField)).contains("java.net.ConnectException");
         assertThat(log.agentEvents("agent-start")).hasSize(3);
         assertThat(log.agentEvents("agent-shutdown")).hasSize(3);
+        assertThat(log.agentEvents("agent-heartbeat")).isNotEmpty();
         List<JsonNode> firstOfRun = new ArrayList<>(log.agentEvents());
         firstOfRun.addAll(log.events());
         assertThat(firstOfRun).filteredOn(e -> "1".equals(AuditLog.text(e, "event.sequence")) || "1".equals(AuditLog.text(e, "metadata.sequence")))
