@@ -101,6 +101,7 @@ public final class AgentInstaller {
                 AgentVersion.get() + " started: mode=" + mode + " proxy=" + (proxy == null ? "none" : proxy)
                         + " policy=" + policy.describe()));
         new Transformations(modules, pipeline).installOn(inst);
+
         AgentLog.info(AgentVersion.get() + " started in " + (System.nanoTime() - started) / 1_000_000 + " ms: proxy="
                 + config.proxy().map(Object::toString).orElse("none (audit only)")
                 + " bypass=" + config.bypass()

@@ -135,10 +135,7 @@ public final class OcsfEncoder implements ChainableEncoder {
         if (hasTrace(mcp)) {
             g.writeObjectFieldStart("trace");
             g.writeStringField("uid", mcp.traceparent().substring(3, 35));
-            g.writeObjectFieldStart("span");
-            g.writeStringField("uid", mcp.traceparent().substring(36, 52));
-            g.writeEndObject();
-            g.writeEndObject();
+            g.writeEndObject(); // the caller's span id goes to unmapped: an OCSF span needs start and end times
         }
 
         g.writeObjectFieldStart("unmapped");
@@ -167,6 +164,9 @@ public final class OcsfEncoder implements ChainableEncoder {
             writeStringIfSet(g, "client_version", mcp.clientVersion());
             writeStringIfSet(g, "server_name", mcp.serverName());
             writeStringIfSet(g, "server_version", mcp.serverVersion());
+            if (hasTrace(mcp)) {
+                g.writeStringField("parent_span_id", mcp.traceparent().substring(36, 52));
+            }
             g.writeEndObject();
         }
         writeChain(g);

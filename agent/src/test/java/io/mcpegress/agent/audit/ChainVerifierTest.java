@@ -157,6 +157,17 @@ class ChainVerifierTest {
     }
 
     @Test
+    void logrotateStyleNumbersAreReadHighestFirst() throws IOException {
+        List<String> lines = run(null, 4); // 6 lines
+        write("audit.jsonl.2", lines.subList(0, 2));
+        write("audit.jsonl.1", lines.subList(2, 4));
+        Path active = write("audit.jsonl", lines.subList(4, 6));
+        Report r = verify(null, active);
+        assertThat(r.problems()).isEmpty();
+        assertThat(r.lines()).isEqualTo(6);
+    }
+
+    @Test
     void aDeletedRotatedFileIsAGapNamingTheFollowingFile() throws IOException {
         List<String> lines = run(null, 7);
         write("audit.jsonl.2026-11-24T06-00-00.001", lines.subList(0, 3));

@@ -8,6 +8,7 @@ import io.mcpegress.testkit.ChildJvm;
 import io.mcpegress.testkit.FreePorts;
 import io.mcpegress.testkit.SquidProxy;
 import io.mcpegress.testkit.TargetServer;
+import io.mcpegress.testkit.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -146,10 +147,30 @@ class AuditSchemaIT {
         child(audit, format, "io.mcpegress.apps.jdk.PolicyApp", new String[] {"mcp.egress.deny", "localhost",
                 "mcp.egress.proxy.bypass", "127.0.0.3", "mcp.egress.block-private", "false"},
                 dir.resolve("r1").toString(), ok, denied, redirect, refused);
+        // monitor mode; slow calls so that heartbeats (every second) are written too
         child(audit, format, "io.mcpegress.apps.jdk.PolicyApp", new String[] {"mcp.egress.deny", "localhost",
-                "mcp.egress.mode", "monitor"}, dir.resolve("r2").toString(), denied);
+                "mcp.egress.mode", "monitor", "mcp.egress.audit.heartbeat-interval", "1s"}, dir.resolve("r2").toString(),
+                denied, target.httpUrl("/s/" + scenario + "-slow/delay/1300"));
         child(audit, format, "io.mcpegress.apps.jdk.SocketGuardApp", new String[] {"mcp.egress.socket-guard", "enforce"},
                 dir.resolve("r3").toString(), TargetServer.HOST, String.valueOf(target.httpPort()));
+        // the client contract with OkHttp 4: HTTPS, retries, timeouts, and library-instrumented events
+        ChildJvm.builder()
+                .agentJar(TestApps.agentJar())
+                .systemProperty("mcp.egress.proxy", squid.url())
+                .systemProperty("mcp.egress.proxy.bypass", "localhost")
+                .systemProperty("mcp.egress.audit.file", audit.toString())
+                .systemProperty("mcp.egress.audit.format", format)
+                .systemProperties(TestCertificates.get().trustStoreSystemProperties())
+                .systemProperty("contract.http", "http://127.0.0.1:" + target.httpPort())
+                .systemProperty("contract.https", "https://127.0.0.1:" + target.httpsPort())
+                .systemProperty("contract.localhost", "http://localhost:" + target.httpPort())
+                .systemProperty("contract.refused", "http://127.0.0.1:" + FreePorts.find())
+                .systemProperty("contract.results", dir.resolve("contract-" + format + ".jsonl").toString())
+                .systemProperty("contract.run", "schema-" + format)
+                .classpath(TestApps.classpath("okhttp4"))
+                .mainClass(io.mcpegress.contract.ContractRunner.class.getName())
+                .timeout(java.time.Duration.ofMinutes(4))
+                .run().assertSuccess();
         produced.put(format, audit);
         return audit;
     }
@@ -175,8 +196,14 @@ class AuditSchemaIT {
         assertThat(log.events()).extracting(e -> AuditLog.text(e, routeField)).contains("proxy", "blocked", "direct", "uninstrumented");
         assertThat(log.events()).extracting(e -> AuditLog.text(e, statusField)).contains("200", "302");
         assertThat(log.events()).extracting(e -> AuditLog.text(e, errorField)).contains("java.net.ConnectException");
-        assertThat(log.agentEvents("agent-start")).hasSize(3);
-        assertThat(log.agentEvents("agent-shutdown")).hasSize(3);
+        assertThat(log.agentEvents("agent-start")).hasSize(4);
+        assertThat(log.agentEvents("agent-shutdown")).hasSize(4);
+        assertThat(log.agentEvents("library-instrumented")).isNotEmpty();
+        assertThat(log.agentEvents("agent-heartbeat")).isNotEmpty();
+        List<JsonNode> firstOfRun = new ArrayList<>(log.agentEvents());
+        firstOfRun.addAll(log.events());
+        assertThat(firstOfRun).filteredOn(e -> "1".equals(AuditLog.text(e, "event.sequence")) || "1".equals(AuditLog.text(e, "metadata.sequence")))
+                .as("every run begins with agent-start").hasSize(4).allSatisfy(e -> assertThat(AuditLog.action(e)).isEqualTo("agent-start"));
     }
 
     private static List<JsonNode> all(Path audit) {

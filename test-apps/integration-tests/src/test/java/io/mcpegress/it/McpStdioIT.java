@@ -118,6 +118,35 @@ class McpStdioIT {
     }
 
     @Test
+    void toolCallEventsValidateAgainstEcsAndOcsf() throws Exception {
+        // AuditSchemaIT validates every other kind of event; this adds the MCP-attributed fields
+        EcsSchema ecs = EcsSchema.install();
+        OcsfSchema ocsf = new OcsfSchema(AuditSchemaIT.OCSF_DIR);
+        for (String format : List.of("ecs", "ocsf")) {
+            Session s = inspect(Map.of("mcp.egress.audit.format", format), "--method", "tools/call", "--tool-name", "get_forecast",
+                    "--tool-arg", "city=Lyon", "--tool-metadata", "traceparent=" + TRACEPARENT);
+            s.assertStdoutIsPureJsonRpc();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (AuditLog.read(s.audit).agentEvents("agent-shutdown").isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            AuditLog log = AuditLog.read(s.audit);
+            JsonNode tool = log.events().stream().filter(e -> "get_forecast".equals(text(e,
+                    format.equals("ecs") ? "gen_ai.tool.name" : "unmapped.mcp.tool_name"))).findFirst().orElseThrow();
+            List<String> errors = new ArrayList<>();
+            for (JsonNode e : java.util.stream.Stream.concat(log.events().stream(), log.agentEvents().stream()).toList()) {
+                (format.equals("ecs") ? ecs.validate(e) : ocsf.validate(e)).forEach(err -> errors.add(err + "   in " + e));
+            }
+            assertThat(errors).as(format).isEmpty();
+            if (format.equals("ocsf")) {
+                assertThat(text(tool, "actor.invoked_by")).isEqualTo("mcp tool get_forecast");
+                assertThat(text(tool, "trace.uid")).isEqualTo(TRACE_ID);
+            }
+            assertThat(AuditSchemaIT.verify(s.audit)).isZero();
+        }
+    }
+
+    @Test
     void fetchUrlToADeniedDestinationFailsWithTheAgentsDenialAsTheToolError() throws Exception {
         String denied = "http://localhost:" + target.httpPort() + "/s/mcp-ssrf/ok";
         Session s = inspect(Map.of("mcp.egress.deny", "localhost"),
