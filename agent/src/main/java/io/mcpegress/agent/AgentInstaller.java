@@ -22,6 +22,7 @@ import io.mcpegress.agent.dispatch.ClientNames;
 import io.mcpegress.agent.dispatch.FaultInjectingDispatcher;
 import io.mcpegress.agent.guard.SocketGuardInstaller;
 import io.mcpegress.agent.policy.Policy;
+import io.mcpegress.agent.policy.PolicyReloader;
 import io.mcpegress.agent.routing.Router;
 import io.mcpegress.agent.util.AgentLog;
 import io.mcpegress.bootstrap.EgressHooks;
@@ -50,6 +51,7 @@ public final class AgentInstaller {
         Policy policy;
         FanOutSink sinks;
         SinkConfig sinkConfig;
+        long policyReloadMillis;
         AuditPipeline pipeline;
         SocketGuardInstaller socketGuard; // socket guard
         try {
@@ -60,6 +62,7 @@ public final class AgentInstaller {
             }
             policy = Policy.fromConfig(config);
             socketGuard = SocketGuardInstaller.fromConfig(config); // socket guard
+            policyReloadMillis = SinkConfig.duration(config, ConfigKey.POLICY_RELOAD_INTERVAL, 0, 3_600_000);
             sinkConfig = SinkConfig.from(config);
             sinks = SinkFactory.create(config);
             pipeline = openPipeline(config, sinkConfig, sinks);
@@ -77,6 +80,7 @@ public final class AgentInstaller {
         pipeline.spooledCount(() -> sinks.sinks().stream().filter(SpooledSink.class::isInstance)
                 .mapToLong(s -> ((SpooledSink) s).spooledCount()).sum());
         pipeline.start();
+        startPolicyReload(config, policy, pipeline, policyReloadMillis);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             pipeline.close();
             closeQuietly(sinks);
@@ -120,6 +124,14 @@ public final class AgentInstaller {
                 System.getenv(), ConfigKey.AUDIT_INTEGRITY_KEY_ENV.key(), ConfigKey.AUDIT_INTEGRITY_KEY_FILE.key());
         return new AuditPipeline(config.queueCapacity(), new ChainedEncoder(schema, key), sinks, sinkConfig.overflow(),
                 sinkConfig.heartbeatMillis());
+    }
+
+    /** A policy file is watched and reloaded on change unless the interval is 0. */
+    private static void startPolicyReload(AgentConfig config, Policy policy, AuditPipeline pipeline, long interval) {
+        String file = config.value(ConfigKey.POLICY_FILE);
+        if (file != null && !file.isBlank() && interval > 0) {
+            new PolicyReloader(policy, java.nio.file.Path.of(file.trim()), Math.max(1_000, interval), pipeline).start();
+        }
     }
 
     private static void closeQuietly(FanOutSink sinks) {

@@ -53,6 +53,7 @@ public enum ConfigKey {
     ALLOW("mcp.egress.allow", "comma list of host, *.suffix, IP or CIDR, each with optional :port or :from-to ([IPv6]:port)", null),
     DENY("mcp.egress.deny", "comma list of host, *.suffix, IP or CIDR, each with optional :port or :from-to ([IPv6]:port)", null),
     POLICY_FILE("mcp.egress.policy", "path to a readable YAML policy file (docs/policy.md)", null),
+    POLICY_RELOAD_INTERVAL("mcp.egress.policy.reload-interval", "0 (off) or a duration 1s..1h, e.g. 5s", "5s"),
     BLOCK_METADATA("mcp.egress.block-metadata", "boolean", "true"),
     BLOCK_PRIVATE("mcp.egress.block-private", "boolean", "false"),
     SOCKET_GUARD("mcp.egress.socket-guard", "enforce, monitor or off", null),

@@ -59,9 +59,8 @@ public final class Policy {
     private final boolean blockPrivate;
     private final Rule[] denyList;
     private final Rule[] allowList;
-    private final PolicyFile file;
-    private final Rule[] fileRules;
-    private final RateLimiter[] limiters;
+    /** The policy file's part, replaced as a whole when the file is reloaded; null without a file. */
+    private volatile FileRules fileRules;
     private final LongSupplier nanoClock;
     private final ConcurrentHashMap<String, CanonicalHost> hostCache = new ConcurrentHashMap<>();
 
@@ -70,20 +69,37 @@ public final class Policy {
         this.blockPrivate = b.blockPrivate;
         this.denyList = b.denyList;
         this.allowList = b.allowList;
-        this.file = b.file;
         this.nanoClock = b.nanoClock;
-        if (file == null) {
-            this.fileRules = null;
-            this.limiters = null;
-        } else {
-            this.fileRules = file.rules().toArray(new Rule[0]);
-            this.limiters = new RateLimiter[fileRules.length];
-            long now = nanoClock.getAsLong();
-            for (int i = 0; i < fileRules.length; i++) {
-                RateLimit limit = fileRules[i].rateLimit();
+        this.fileRules = b.file == null ? null : new FileRules(b.file, nanoClock.getAsLong());
+    }
+
+    /** A policy file's rules with their rate limiters: one immutable unit, so a reload is one write. */
+    private static final class FileRules {
+        final PolicyFile file;
+        final Rule[] rules;
+        final RateLimiter[] limiters;
+
+        FileRules(PolicyFile file, long now) {
+            this.file = file;
+            this.rules = file.rules().toArray(new Rule[0]);
+            this.limiters = new RateLimiter[rules.length];
+            for (int i = 0; i < rules.length; i++) {
+                RateLimit limit = rules[i].rateLimit();
                 limiters[i] = limit == null ? null : new RateLimiter(limit, now);
             }
         }
+    }
+
+    /**
+     * Applies a changed policy file: calls decided from now on use its rules (rate limits start
+     * afresh). Only a policy that started with a file can reload one; the lists and built-in
+     * protections come from the configuration and stay as they are.
+     */
+    public void replacePolicyFile(PolicyFile file) {
+        if (fileRules == null) {
+            throw new IllegalStateException("this policy has no policy file");
+        }
+        fileRules = new FileRules(Objects.requireNonNull(file, "file"), nanoClock.getAsLong());
     }
 
     /**
@@ -206,10 +222,12 @@ public final class Policy {
             allowedBy = allowList[a];
         }
         int f = -1;
+        FileRules fr = fileRules; // read once: a reload in the middle of a decision must not mix two files
+        Rule[] fileRules = fr == null ? null : fr.rules;
         if (fileRules != null) {
             f = firstMatch(fileRules, r, h, port, hasAddress, hi, lo);
-            if (f < 0 ? file.defaultAction() == Action.DENY : fileRules[f].action() == Action.DENY) {
-                return isPrivate ? PRIVATE : f < 0 ? file.defaultDecision() : fileRules[f].decision();
+            if (f < 0 ? fr.file.defaultAction() == Action.DENY : fileRules[f].action() == Action.DENY) {
+                return isPrivate ? PRIVATE : f < 0 ? fr.file.defaultDecision() : fileRules[f].decision();
             }
         }
         if (isPrivate
@@ -218,7 +236,7 @@ public final class Policy {
             return PRIVATE; // only an allow naming exactly this host or address lifts block-private
         }
         if (f >= 0) {
-            RateLimiter limiter = limiters[f];
+            RateLimiter limiter = fr.limiters[f];
             if (countRate && limiter != null && !limiter.tryAcquire(h.text(), r.tool(), nanoClock.getAsLong())) {
                 return fileRules[f].rateLimited();
             }
@@ -227,7 +245,7 @@ public final class Policy {
         if (allowedBy != null) {
             return allowedBy.decision();
         }
-        return file != null ? file.defaultDecision() : DEFAULT_ALLOW;
+        return fr != null ? fr.file.defaultDecision() : DEFAULT_ALLOW;
     }
 
     private static int firstMatch(Rule[] rules, PolicyRequest r, CanonicalHost h, int port, boolean hasAddress,
@@ -266,9 +284,10 @@ public final class Policy {
         if (allowList != null) {
             sb.append("allow list: ").append(names(allowList)).append(" (everything else denied)\n");
         }
-        if (file != null) {
-            sb.append("policy file: ").append(file).append('\n');
-            for (Rule rule : fileRules) {
+        FileRules fr = fileRules;
+        if (fr != null) {
+            sb.append("policy file: ").append(fr.file).append('\n');
+            for (Rule rule : fr.rules) {
                 sb.append("  [").append(rule.ruleset()).append("] ").append(rule).append('\n');
             }
         }

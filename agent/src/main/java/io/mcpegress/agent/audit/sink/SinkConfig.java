@@ -347,7 +347,8 @@ public final class SinkConfig {
         throw invalid(key, v);
     }
 
-    private static long duration(AgentConfig c, ConfigKey key, long min, long max) {
+    /** A duration key's value in milliseconds, checked against its range (also used outside the sinks). */
+    public static long duration(AgentConfig c, ConfigKey key, long min, long max) {
         String v = c.value(key);
         try {
             long n = parseDurationMillis(v);
