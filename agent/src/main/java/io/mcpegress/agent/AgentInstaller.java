@@ -47,6 +47,7 @@ public final class AgentInstaller {
 
     public static void install(String agentArgs, Instrumentation inst, File agentJar) {
         long started = System.nanoTime();
+        StringBuilder phases = new StringBuilder(); // start-up phase timings, logged with debug
         AgentConfig config;
         Policy policy;
         FanOutSink sinks;
@@ -60,12 +61,14 @@ public final class AgentInstaller {
                 AgentLog.info(AgentVersion.get() + " disabled (" + ConfigKey.ENABLED.key() + "=false): nothing is routed or audited");
                 return;
             }
+            long t0 = System.nanoTime();
             policy = Policy.fromConfig(config);
             socketGuard = SocketGuardInstaller.fromConfig(config); // socket guard
             policyReloadMillis = SinkConfig.duration(config, ConfigKey.POLICY_RELOAD_INTERVAL, 0, 3_600_000);
             sinkConfig = SinkConfig.from(config);
             sinks = SinkFactory.create(config);
             pipeline = openPipeline(config, sinkConfig, sinks);
+            phases.append(" config=").append(ms(started, t0)).append(" policy+sinks+pipeline=").append(ms(t0, System.nanoTime()));
         } catch (ConfigException e) {
             if (continueOnError(agentArgs)) {
                 AgentLog.warn("invalid configuration, starting WITHOUT egress control because "
@@ -92,6 +95,7 @@ public final class AgentInstaller {
                 : socketGuard.install(router, policy, sinks, pipeline, // socket guard: wraps the dispatcher
                 new AgentDispatcher(router, policy, enforce, pipeline, new ClientNames())));
 
+        long t1 = System.nanoTime();
         List<InstrumentationModule> modules = new ArrayList<>();
         ServiceLoader.load(InstrumentationModule.class, AgentInstaller.class.getClassLoader()).forEach(modules::add);
         socketGuard.filter(modules); // socket guard: not woven when off
@@ -104,7 +108,12 @@ public final class AgentInstaller {
         pipeline.offer(AgentEvent.start(config.configHash(), mode, proxy, names,
                 AgentVersion.get() + " started: mode=" + mode + " proxy=" + (proxy == null ? "none" : proxy)
                         + " policy=" + policy.describe()));
+        long t2 = System.nanoTime();
         new Transformations(modules, pipeline).installOn(inst);
+        long t3 = System.nanoTime();
+        phases.append(" through-hooks=").append(ms(started, t1)).append(" modules=").append(ms(t1, t2))
+                .append(" transformations=").append(ms(t2, t3));
+        AgentLog.debug("start-up phases (ms):" + phases);
 
         AgentLog.info(AgentVersion.get() + " started in " + (System.nanoTime() - started) / 1_000_000 + " ms: proxy="
                 + config.proxy().map(Object::toString).orElse("none (audit only)")
@@ -114,6 +123,10 @@ public final class AgentInstaller {
                 + " socket-guard=" + socketGuard.describe()
                 + " audit=" + pipeline.describeSink() + " (" + config.auditFormat() + ")"
                 + " clients=" + names);
+    }
+
+    private static String ms(long from, long to) {
+        return Long.toString((to - from) / 1_000_000);
     }
 
     private static AuditPipeline openPipeline(AgentConfig config, SinkConfig sinkConfig, FanOutSink sinks) {

@@ -49,11 +49,12 @@ final class Transformations {
     }
 
     void installOn(Instrumentation inst) {
+        long start = System.nanoTime();
         Set<String> jdkClasses = new HashSet<>();
         modules.forEach(m -> jdkClasses.addAll(m.jdkClassNames()));
         preload(jdkClasses);
 
-        AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+        AgentBuilder builder = newAgentBuilder()
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(new FailureListener())
@@ -74,7 +75,34 @@ final class Transformations {
                 builder = builder.type(libraries.wrap(module.name(), type.typeMatcher())).transform(advice);
             }
         }
+        long built = System.nanoTime();
         builder.installOn(inst);
+        AgentLog.debug("agent builder: built in " + (built - start) / 1_000_000 + " ms, installed (incl. retransformation) in "
+                + (System.nanoTime() - built) / 1_000_000 + " ms");
+    }
+
+    /**
+     * {@code new AgentBuilder.Default(...)} creates a self-injection initialization strategy whose
+     * {@code NexusAccessor} prepares, in its static initializer, to inject the {@code Nexus} class
+     * into the system class loader: that generates classes with ByteBuddy itself and was about half
+     * of the agent's start-up. {@link AgentBuilder#disableClassFormatChanges()} replaces the strategy
+     * with a no-op right away, so the nexus is never used: ByteBuddy's own switch (its
+     * {@code nexus.disabled} property, under the relocated package name) skips the preparation.
+     * The property is set only around the constructor, and only if nobody set it.
+     */
+    private static AgentBuilder newAgentBuilder() {
+        String property = ByteBuddy.class.getPackageName() + ".nexus.disabled";
+        boolean set = System.getProperty(property) == null;
+        if (set) {
+            System.setProperty(property, "true");
+        }
+        try {
+            return new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED));
+        } finally {
+            if (set) {
+                System.clearProperty(property);
+            }
+        }
     }
 
     /**

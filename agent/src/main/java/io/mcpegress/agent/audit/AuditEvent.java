@@ -63,8 +63,45 @@ public final class AuditEvent implements AuditRecord {
         this.caller = b.caller; // socket guard
     }
 
+    // the dispatcher's per-exchange form: every field at once, no builder object on the hot path
+    private AuditEvent(long startEpochMillis, long durationNanos, String client, String method, RequestTarget target,
+                       int statusCode, String httpVersion, String route, String proxy, boolean denied,
+                       boolean enforced, String ruleName, String ruleset, String reason, Throwable error,
+                       McpContext mcp) {
+        this.startEpochMillis = startEpochMillis;
+        this.durationNanos = durationNanos;
+        this.client = client;
+        this.method = method;
+        this.target = target;
+        this.statusCode = statusCode;
+        this.httpVersion = httpVersion;
+        this.route = route;
+        this.proxy = proxy;
+        this.denied = denied;
+        this.enforced = enforced;
+        this.ruleName = ruleName;
+        this.ruleset = ruleset;
+        this.reason = reason;
+        this.errorType = error == null ? null : error.getClass().getName();
+        this.errorMessage = error == null ? null : error.getMessage();
+        this.mcp = mcp;
+        this.caller = null;
+    }
+
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * One client-layer exchange, as {@code builder()...build()} with the same values would make it
+     * ({@code caller} unset), without the builder: this runs once per call on the application thread.
+     */
+    public static AuditEvent exchange(long startEpochMillis, long durationNanos, String client, String method,
+                                      RequestTarget target, int statusCode, String httpVersion, String route,
+                                      String proxy, boolean denied, boolean enforced, String ruleName,
+                                      String ruleset, String reason, Throwable error, McpContext mcp) {
+        return new AuditEvent(startEpochMillis, durationNanos, client, method, target, statusCode, httpVersion,
+                route, proxy, denied, enforced, ruleName, ruleset, reason, error, mcp);
     }
 
     public long startEpochMillis() {

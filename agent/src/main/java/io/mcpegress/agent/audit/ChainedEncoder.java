@@ -28,7 +28,7 @@ public final class ChainedEncoder implements AuditEncoder {
     private final ChainableEncoder inner;
     private final ChainStamp stamp;
     private final LineDigest digest;
-    private final Line out = new Line();
+    private final LineBuffer out = new LineBuffer();
     private long sequence;
     private String prevHash = ChainStamp.HASH_PLACEHOLDER;
 
@@ -116,14 +116,4 @@ public final class ChainedEncoder implements AuditEncoder {
         }
     }
 
-    /** Exposes the buffer so the hash is patched in place. */
-    private static final class Line extends ByteArrayOutputStream {
-        Line() {
-            super(1024);
-        }
-
-        byte[] array() {
-            return buf;
-        }
-    }
 }

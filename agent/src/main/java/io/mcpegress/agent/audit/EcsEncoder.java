@@ -25,10 +25,12 @@ public final class EcsEncoder implements ChainableEncoder {
     /** W3C trace context: version 00, 32 hex trace id, 16 hex parent id, 2 hex flags. */
     private static final Pattern TRACEPARENT = Pattern.compile("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
 
-    private final JsonFactory factory = new JsonFactory();
-    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
+    private final JsonFactory factory = new JsonFactory().setRootValueSeparator(null);
+    private final LineBuffer buffer = new LineBuffer();
     private final ProcessIdentity identity;
     private ChainStamp chain;
+    /** One generator for all events (root values, no separator); replaced after any failure. */
+    private JsonGenerator generator;
 
     public EcsEncoder(ProcessIdentity identity) {
         this.identity = identity;
@@ -44,13 +46,93 @@ public final class EcsEncoder implements ChainableEncoder {
         return record instanceof AuditEvent e ? encode(e) : encode((AgentEvent) record);
     }
 
+    /**
+     * The bytes of the line {@link #encode} returned last, {@code size()} of them: the stream's own
+     * array, valid until the next call (no {@code toByteArray()} copy per event).
+     */
+    public byte[] lastLineArray() {
+        return buffer.array();
+    }
+
+    /** Seconds of 10000-01-01T00:00:00Z: below it (and from 1970 on) the fast path prints what ISO_INSTANT prints. */
+    private static final long YEAR_10000 = 253_402_300_800L;
+    private long cachedDay = Long.MIN_VALUE;
+    private String cachedDayPrefix;
+    private final StringBuilder time = new StringBuilder(32);
+
+    /**
+     * {@link DateTimeFormatter#ISO_INSTANT} of the instant, without its per-call allocations: the
+     * {@code yyyy-MM-ddT} prefix is kept per day, the fraction is printed in groups of three digits
+     * as ISO_INSTANT does (none, millis, micros or nanos).
+     */
+    String isoInstant(long epochSecond, int nano) {
+        if (epochSecond < 0 || epochSecond >= YEAR_10000) {
+            return ISO.format(Instant.ofEpochSecond(epochSecond, nano));
+        }
+        long day = epochSecond / 86_400;
+        if (day != cachedDay) {
+            cachedDayPrefix = java.time.LocalDate.ofEpochDay(day) + "T";
+            cachedDay = day;
+        }
+        int secondOfDay = (int) (epochSecond - day * 86_400);
+        StringBuilder b = time;
+        b.setLength(0);
+        b.append(cachedDayPrefix);
+        two(b, secondOfDay / 3600).append(':');
+        two(b, secondOfDay / 60 % 60).append(':');
+        two(b, secondOfDay % 60);
+        if (nano != 0) {
+            b.append('.');
+            if (nano % 1_000_000 == 0) {
+                digits(b, nano / 1_000_000, 3);
+            } else if (nano % 1000 == 0) {
+                digits(b, nano / 1000, 6);
+            } else {
+                digits(b, nano, 9);
+            }
+        }
+        return b.append('Z').toString();
+    }
+
+    private static StringBuilder two(StringBuilder b, int v) {
+        return b.append((char) ('0' + v / 10)).append((char) ('0' + v % 10));
+    }
+
+    private static void digits(StringBuilder b, int v, int width) {
+        for (int div = width == 3 ? 100 : width == 6 ? 100_000 : 100_000_000; div > 0; div /= 10) {
+            b.append((char) ('0' + v / div % 10));
+        }
+    }
+
     /** Encodes into an internal buffer; valid until the next call. */
     public ByteArrayOutputStream encode(AuditEvent e) throws IOException {
         buffer.reset();
-        try (JsonGenerator g = factory.createGenerator(buffer, JsonEncoding.UTF8)) {
+        JsonGenerator g = generator;
+        if (g == null) {
+            g = factory.createGenerator(buffer, JsonEncoding.UTF8);
+            generator = g;
+        }
+        boolean done = false;
+        try {
+            writeEvent(g, e);
+            g.flush();
+            done = true;
+        } finally {
+            if (!done) {
+                generator = null; // never reuse a generator left inside an unfinished object
+                buffer.reset();
+            }
+        }
+        buffer.write('\n');
+        return buffer;
+    }
+
+    private void writeEvent(JsonGenerator g, AuditEvent e) throws IOException {
+        {
             g.writeStartObject();
-            Instant start = Instant.ofEpochMilli(e.startEpochMillis());
-            g.writeStringField("@timestamp", ISO.format(start));
+            long startMillis = e.startEpochMillis();
+            String startText = isoInstant(Math.floorDiv(startMillis, 1000L), (int) Math.floorMod(startMillis, 1000L) * 1_000_000);
+            g.writeStringField("@timestamp", startText);
 
             g.writeObjectFieldStart("event");
             g.writeStringField("kind", "event");
@@ -68,8 +150,10 @@ public final class EcsEncoder implements ChainableEncoder {
             }
             g.writeStringField("outcome", e.outcome().wireName());
             g.writeNumberField("duration", e.durationNanos());
-            g.writeStringField("start", ISO.format(start));
-            g.writeStringField("end", ISO.format(start.plusNanos(e.durationNanos())));
+            g.writeStringField("start", startText);
+            long endNanos = Math.floorMod(startMillis, 1000L) * 1_000_000L + e.durationNanos();
+            g.writeStringField("end", isoInstant(Math.floorDiv(startMillis, 1000L) + Math.floorDiv(endNanos, 1_000_000_000L),
+                    (int) Math.floorMod(endNanos, 1_000_000_000L)));
             g.writeStringField("dataset", "mcp_egress.audit");
             g.writeStringField("module", "mcp_egress");
             writeSequence(g);
@@ -169,8 +253,6 @@ public final class EcsEncoder implements ChainableEncoder {
 
             g.writeEndObject();
         }
-        buffer.write('\n');
-        return buffer;
     }
 
     /** An event about the agent itself: {@code event.action} names the kind, details under {@code mcp.egress}. */

@@ -21,6 +21,8 @@ public final class Redaction {
             "secret", "client_secret", "password", "passwd", "pwd", "signature", "sig", "auth", "code",
             "session", "sessionid", "credential", "credentials", "private_token", "jwt");
 
+    private static final String[] SECRET_PARAM_ARRAY = SECRET_PARAMS.toArray(new String[0]);
+
     private static final String[] SECRET_SUFFIXES = {"token", "secret", "password", "passwd", "apikey",
         "api_key", "api-key", "_key", "-key", "signature", "credential", "session"};
 
@@ -58,7 +60,7 @@ public final class Redaction {
             int amp = rawQuery.indexOf('&', start);
             int end = amp < 0 ? len : amp;
             int eq = rawQuery.indexOf('=', start);
-            if (eq >= 0 && eq < end && isSecretParam(decodeName(rawQuery.substring(start, eq)))) {
+            if (eq >= 0 && eq < end && isSecretParamAt(rawQuery, start, eq)) {
                 if (out == null) {
                     out = new StringBuilder(len).append(rawQuery, 0, start);
                 }
@@ -75,6 +77,35 @@ public final class Redaction {
             start = amp + 1;
         }
         return out == null ? rawQuery : out.toString();
+    }
+
+    /**
+     * {@link #isSecretParam} of the (decoded) parameter name {@code query[from, to)}. Names made of
+     * lower-case ASCII letters, digits, '_', '-' and '.' (nearly all) are tested in place, without
+     * a substring; anything else takes the general path.
+     */
+    static boolean isSecretParamAt(String query, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = query.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.')) {
+                return isSecretParam(decodeName(query.substring(from, to)));
+            }
+        }
+        int len = to - from;
+        for (String p : SECRET_PARAM_ARRAY) {
+            if (p.length() == len && query.startsWith(p, from)) {
+                return true;
+            }
+        }
+        if (len >= 6 && query.startsWith("x-amz-", from)) {
+            return true;
+        }
+        for (String suffix : SECRET_SUFFIXES) {
+            if (suffix.length() <= len && query.startsWith(suffix, to - suffix.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String decodeName(String raw) {

@@ -5,8 +5,10 @@ import java.net.URL;
 import java.util.Locale;
 
 /**
- * The destination of one exchange, parsed from the client's URI or URL and already redacted:
- * the password of any userinfo is dropped and secret query parameters are masked.
+ * The destination of one exchange, parsed from the client's URI or URL. Only the redacted form
+ * ever leaves it: the password of any userinfo is dropped at once, and {@link #query()} and
+ * {@link #full()} mask secret query parameters. Those two strings are built on first use (by the
+ * audit writer thread, normally), so the application thread pays only for this small object.
  */
 public final class RequestTarget {
 
@@ -14,30 +16,22 @@ public final class RequestTarget {
     private final String host;
     private final int port;
     private final String path;
-    private final String query;
+    /** The query as the client gave it: only ever read through {@link #query()}, which redacts. */
+    private final String rawQuery;
     private final String username;
-    private final String full;
+    // Built on first use, normally on the audit writer thread: the application thread keeps only
+    // the parts. Racy single-check (like String.hash): Strings are immutable, so at worst two
+    // threads compute the same value.
+    private String query;
+    private String full;
 
-    private RequestTarget(String scheme, String host, int port, String path, String query, String username) {
+    private RequestTarget(String scheme, String host, int port, String path, String rawQuery, String username) {
         this.scheme = scheme;
         this.host = host;
         this.port = port;
         this.path = path == null || path.isEmpty() ? "/" : path;
-        this.query = Redaction.redactQuery(query);
+        this.rawQuery = rawQuery;
         this.username = username;
-        StringBuilder b = new StringBuilder(64);
-        b.append(scheme).append("://");
-        if (host != null) {
-            b.append(host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host);
-        }
-        if (port > 0 && port != defaultPort(scheme)) {
-            b.append(':').append(port);
-        }
-        b.append(this.path);
-        if (this.query != null) {
-            b.append('?').append(this.query);
-        }
-        this.full = b.toString();
     }
 
     /** From a {@link URI} or {@link URL}; anything else (or a malformed value) gives an "unknown" target. */
@@ -104,7 +98,15 @@ public final class RequestTarget {
 
     /** Redacted query without '?', or {@code null}. */
     public String query() {
-        return query;
+        if (rawQuery == null) {
+            return null;
+        }
+        String q = query;
+        if (q == null) {
+            q = Redaction.redactQuery(rawQuery); // never null for a non-null query
+            query = q;
+        }
+        return q;
     }
 
     public String username() {
@@ -113,7 +115,35 @@ public final class RequestTarget {
 
     /** The redacted URL: no password, no fragment, secret parameters masked. */
     public String full() {
-        return full;
+        String f = full;
+        if (f == null) {
+            f = buildFull();
+            full = f;
+        }
+        return f;
+    }
+
+    private String buildFull() {
+        String q = query();
+        int length = scheme.length() + 3 + (host == null ? 0 : host.length() + 2) + 6 + path.length()
+                + (q == null ? 0 : q.length() + 1);
+        StringBuilder b = new StringBuilder(length);
+        b.append(scheme).append("://");
+        if (host != null) {
+            if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+                b.append('[').append(host).append(']');
+            } else {
+                b.append(host);
+            }
+        }
+        if (port > 0 && port != defaultPort(scheme)) {
+            b.append(':').append(port);
+        }
+        b.append(path);
+        if (q != null) {
+            b.append('?').append(q);
+        }
+        return b.toString();
     }
 
     /** True when the host is an IPv4 or IPv6 literal rather than a name. */

@@ -63,14 +63,8 @@ public final class AgentDispatcher implements EgressDispatcher {
     }
 
     private Decision decide(String method, RequestTarget target, McpContext mcp) {
-        return policy.decide(PolicyRequest.builder()
-                .scheme(target.scheme())
-                .host(target.host() == null ? "" : target.host())
-                .port(target.port())
-                .method(method)
-                .path(target.path())
-                .tool(mcp == null ? null : mcp.toolName())
-                .build());
+        return policy.decide(PolicyRequest.of(target.scheme(), target.host() == null ? "" : target.host(),
+                target.port(), method, target.path(), mcp == null ? null : mcp.toolName()));
     }
 
     @Override
@@ -104,23 +98,22 @@ public final class AgentDispatcher implements EgressDispatcher {
             return;
         }
         Decision d = r.decision;
-        pipeline.offer(AuditEvent.builder()
-                .startEpochMillis(r.startEpochMillis)
-                .durationNanos(System.nanoTime() - r.startNanos)
-                .client(r.client)
-                .method(r.method)
-                .target(r.target)
-                .statusCode(Math.max(statusCode, 0))
-                .httpVersion(statusCode > 0 ? httpVersion : null)
-                .route(r.route)
-                .proxy(r.proxy)
-                .denied(d.denied())
-                .enforced(r.enforced)
-                .rule(d.rule(), d.ruleset(), d.reason().wireName())
+        pipeline.offer(AuditEvent.exchange(
+                r.startEpochMillis,
+                System.nanoTime() - r.startNanos,
+                r.client,
+                r.method,
+                r.target,
+                Math.max(statusCode, 0),
+                statusCode > 0 ? httpVersion : null,
+                r.route,
+                r.proxy,
+                d.denied(),
+                r.enforced,
+                d.rule(), d.ruleset(), d.reason().wireName(),
                 // an HTTP error status is an answer, not a failure of the exchange
-                .error(statusCode > 0 ? null : unwrap(error))
-                .mcp(r.mcp)
-                .build());
+                statusCode > 0 ? null : unwrap(error),
+                r.mcp));
     }
 
     @Override

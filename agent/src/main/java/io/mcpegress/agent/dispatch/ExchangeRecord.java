@@ -4,7 +4,7 @@ import io.mcpegress.agent.audit.RequestTarget;
 import io.mcpegress.agent.policy.Decision;
 import io.mcpegress.bootstrap.McpContext;
 
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /** The handle advice holds for one exchange in flight: what was asked, where it went, since when. */
 final class ExchangeRecord {
@@ -21,7 +21,10 @@ final class ExchangeRecord {
     final long startNanos;
     /** The MCP request this exchange is made for (captured on the calling thread), or {@code null}. */
     final McpContext mcp;
-    private final AtomicBoolean ended = new AtomicBoolean();
+    private static final AtomicIntegerFieldUpdater<ExchangeRecord> ENDED =
+            AtomicIntegerFieldUpdater.newUpdater(ExchangeRecord.class, "ended");
+    /** 1 once the end is recorded (a field updater: no AtomicBoolean object per exchange). */
+    private volatile int ended;
     /** False only for a redirect hop the client prepared but has not sent yet. */
     volatile boolean attempted;
 
@@ -42,6 +45,6 @@ final class ExchangeRecord {
 
     /** True exactly once: an exchange is recorded once even if two paths report its end. */
     boolean markEnded() {
-        return ended.compareAndSet(false, true);
+        return ENDED.compareAndSet(this, 0, 1);
     }
 }

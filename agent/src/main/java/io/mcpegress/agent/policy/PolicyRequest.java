@@ -29,8 +29,23 @@ public final class PolicyRequest {
         this.address = b.address;
     }
 
+    private PolicyRequest(String scheme, String host, int port, String method, String path, String tool) {
+        this.scheme = scheme == null ? null : scheme.toLowerCase(Locale.ROOT);
+        this.host = host;
+        this.port = port;
+        this.method = method == null ? null : method.toUpperCase(Locale.ROOT);
+        this.path = path;
+        this.tool = tool;
+        this.address = null;
+    }
+
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** The same as the builder with these values (no address), without a builder object: once per call. */
+    public static PolicyRequest of(String scheme, String host, int port, String method, String path, String tool) {
+        return new PolicyRequest(scheme, host, port, method, path, tool);
     }
 
     /**

@@ -23,6 +23,38 @@ class EcsEncoderTest {
     }
 
     @Test
+    void timestampsPrintExactlyWhatIsoInstantPrints() {
+        java.util.Random random = new java.util.Random(7);
+        long[] seconds = {0, 1, 59, 86_399, 86_400, 951_782_400L, 1_700_000_000L, 4_102_444_800L, 253_402_300_799L,
+            253_402_300_800L, -1, -86_401};
+        int[] nanos = {0, 1, 999, 1000, 1_000_000, 7_000_000, 123_000_000, 123_456_000, 123_456_789, 999_999_999};
+        for (long s : seconds) {
+            for (int n : nanos) {
+                assertThat(encoder.isoInstant(s, n)).isEqualTo(java.time.format.DateTimeFormatter.ISO_INSTANT
+                        .format(java.time.Instant.ofEpochSecond(s, n)));
+            }
+        }
+        for (int i = 0; i < 20_000; i++) {
+            long s = Math.floorMod(random.nextLong(), 4_102_444_800L);
+            int n = random.nextInt(4) == 0 ? random.nextInt(1000) * 1_000_000 : random.nextInt(1_000_000_000);
+            assertThat(encoder.isoInstant(s, n)).isEqualTo(java.time.format.DateTimeFormatter.ISO_INSTANT
+                    .format(java.time.Instant.ofEpochSecond(s, n)));
+        }
+    }
+
+    @Test
+    void consecutiveEventsEachGetTheirOwnLine() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            JsonNode j = encode(AuditEvent.builder().startEpochMillis(1_700_000_000_123L + i).durationNanos(1_000_000_000L + i)
+                    .client("c").method("GET").target(RequestTarget.of(URI.create("https://a.example/" + i))).route("direct").build());
+            assertThat(j.at("/url/full").asText()).isEqualTo("https://a.example/" + i);
+            assertThat(j.at("/event/start").asText()).isEqualTo("2023-11-14T22:13:20.12" + (3 + i) + "Z");
+            assertThat(j.at("/event/end").asText()).isEqualTo(java.time.Instant.ofEpochMilli(1_700_000_000_123L + i)
+                    .plusNanos(1_000_000_000L + i).toString());
+        }
+    }
+
+    @Test
     void successfulExchangeHasNestedEcsFields() throws Exception {
         JsonNode j = encode(AuditEvent.builder().startEpochMillis(1_700_000_000_000L).durationNanos(1234)
                 .client("jdk-httpclient/17").method("GET").target(RequestTarget.of(URI.create("https://a.example/p?x=1")))

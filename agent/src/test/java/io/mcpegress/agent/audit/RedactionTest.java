@@ -27,6 +27,29 @@ class RedactionTest {
     }
 
     @Test
+    void inPlaceParameterNameCheckAgreesWithTheGeneralOne() {
+        String[] names = {"", "q", "page", "token", "tokens", "access_token", "key", "keys", "monkey", "turkey", "_key",
+            "a-key", "api-key", "apikey", "my.apikey", "x-amz-", "x-amz-date", "x-am", "sig", "sigs", "code", "zipcode",
+            "session", "user_session", "sessionid", "jwt", "jwt2", "secret", "secrets", "mysecret", "passwd", "pwd",
+            "pwd1", "credential", "credentials", "auth", "author", "signature", "API_KEY", "Token", "a%5Fkey", "a+key",
+            "t\u0131ken", "x-amz-Date", "github_token", "password", "1", "-", "."};
+        for (String name : names) {
+            String query = "a=1&" + name + "=v&b=2";
+            assertThat(Redaction.isSecretParamAt(query, 4, 4 + name.length())).as(name)
+                    .isEqualTo(Redaction.isSecretParam(java.net.URLDecoder.decode(name, java.nio.charset.StandardCharsets.UTF_8)));
+        }
+    }
+
+    @Test
+    void redactedPartsAreBuiltOnDemandAndStable() {
+        RequestTarget t = RequestTarget.of(URI.create("https://api.example.com/v1?q=1&api_key=abc"));
+        assertThat(t.query()).isEqualTo("q=1&api_key=REDACTED").isSameAs(t.query());
+        assertThat(t.full()).isEqualTo("https://api.example.com/v1?q=1&api_key=REDACTED").isSameAs(t.full());
+        assertThat(RequestTarget.of(URI.create("https://api.example.com/v1")).query()).isNull();
+        assertThat(RequestTarget.of(URI.create("https://api.example.com/v1?")).full()).isEqualTo("https://api.example.com/v1?");
+    }
+
+    @Test
     void secretHeadersAreRecognised() {
         for (String h : new String[] {"Authorization", "proxy-authorization", "Cookie", "Set-Cookie", "X-API-Key",
             "x-goog-api-key", "X-Auth-Token", "Private-Token"}) {

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * the loopback server. Phases: warm-up (8 threads), sequential (1 thread), 8 threads; then a GC
  * and heap/metaspace use. Prints one {@code RESULT k=v ...} line on stdout.
  * <p>
- * Usage: LoadClient jdk|huc url warmupSeconds measureSeconds
+ * Usage: LoadClient jdk|huc|okhttp|apache5 url warmupSeconds measureSeconds
  */
 public final class LoadClient {
 
@@ -96,6 +96,10 @@ public final class LoadClient {
                     }
                 }
             };
+        } else if (client.equals("okhttp")) {
+            caller = OkHttpCaller.create(url);
+        } else if (client.equals("apache5")) {
+            caller = Apache5Caller.create(url);
         } else {
             throw new IllegalArgumentException(client);
         }

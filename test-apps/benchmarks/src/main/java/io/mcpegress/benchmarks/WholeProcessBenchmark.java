@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 public final class WholeProcessBenchmark {
 
     static final String[] CONFIGS = {"none", "audit", "policy50", "otel"};
-    static final String[] CLIENTS = {"jdk", "huc"};
+    static final String[] CLIENTS = {"jdk", "huc", "okhttp", "apache5"};
     static final String[] METRICS = {"seq_rps", "seq_p50_us", "seq_p99_us", "par_rps", "par_p50_us", "par_p99_us",
         "heap_mb", "metaspace_mb", "classes"};
 
@@ -153,8 +153,19 @@ public final class WholeProcessBenchmark {
                 throw new IllegalArgumentException(config);
         }
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(childClassPath());
         return cmd;
+    }
+
+    /**
+     * The orchestrator's class path (target/classes) plus target/client-libs/* (OkHttp, Apache
+     * HttpClient 5 and their dependencies, copied there by the build), when that folder exists.
+     */
+    static String childClassPath() {
+        String cp = System.getProperty("java.class.path");
+        java.io.File first = new java.io.File(cp.split(java.io.File.pathSeparator)[0]).getAbsoluteFile();
+        java.io.File libs = new java.io.File(first.getParentFile(), "client-libs");
+        return libs.isDirectory() ? cp + java.io.File.pathSeparator + libs + java.io.File.separator + "*" : cp;
     }
 
     static final class Result {
@@ -293,7 +304,16 @@ public final class WholeProcessBenchmark {
     }
 
     static String clientName(String c) {
-        return c.equals("jdk") ? "JDK HttpClient" : "HttpURLConnection";
+        switch (c) {
+            case "jdk":
+                return "JDK HttpClient";
+            case "huc":
+                return "HttpURLConnection";
+            case "okhttp":
+                return "OkHttp 4";
+            default:
+                return "Apache HttpClient 5";
+        }
     }
 
     static String fmt(double v, int decimals) {

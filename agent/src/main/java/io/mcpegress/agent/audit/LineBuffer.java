@@ -1,0 +1,16 @@
+package io.mcpegress.agent.audit;
+
+import java.io.ByteArrayOutputStream;
+
+/** An encoded line whose array the writer hands to the sinks as it is, without a copy per event. */
+public final class LineBuffer extends ByteArrayOutputStream {
+
+    public LineBuffer() {
+        super(1024);
+    }
+
+    /** The internal array; the line is its first {@link #size()} bytes. */
+    public byte[] array() {
+        return buf;
+    }
+}
