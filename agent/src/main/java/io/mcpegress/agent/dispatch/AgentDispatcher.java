@@ -104,6 +104,8 @@ public final class AgentDispatcher implements EgressDispatcher {
             return;
         }
         Decision d = r.decision;
+        // the socket guard refused the connection at connect time (the resolved address): this exchange's event says so
+        EgressDeniedException atConnect = statusCode > 0 ? null : EgressDeniedException.connectTimeDenial(error);
         pipeline.offer(AuditEvent.builder()
                 .startEpochMillis(r.startEpochMillis)
                 .durationNanos(System.nanoTime() - r.startNanos)
@@ -112,13 +114,14 @@ public final class AgentDispatcher implements EgressDispatcher {
                 .target(r.target)
                 .statusCode(Math.max(statusCode, 0))
                 .httpVersion(statusCode > 0 ? httpVersion : null)
-                .route(r.route)
-                .proxy(r.proxy)
-                .denied(d.denied())
-                .enforced(r.enforced)
-                .rule(d.rule(), d.ruleset(), d.reason().wireName())
+                .route(atConnect != null ? BLOCKED : r.route)
+                .proxy(atConnect != null ? null : r.proxy)
+                .denied(d.denied() || atConnect != null)
+                .enforced(r.enforced || atConnect != null)
+                .rule(atConnect != null ? atConnect.rule() : d.rule(), atConnect != null ? atConnect.ruleset() : d.ruleset(),
+                        atConnect != null ? atConnect.reason() : d.reason().wireName())
                 // an HTTP error status is an answer, not a failure of the exchange
-                .error(statusCode > 0 ? null : unwrap(error))
+                .error(statusCode > 0 ? null : atConnect != null ? atConnect : unwrap(error))
                 .mcp(r.mcp)
                 .build());
     }

@@ -1,5 +1,7 @@
 package io.mcpegress.agent.guard;
 
+import io.mcpegress.agent.policy.PolicyRequest;
+
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URL;
@@ -16,7 +18,48 @@ final class ClientLayerDestinations {
     static final long TTL_NANOS = 10L * 60 * 1_000_000_000L;
     private static final int MAX = 4096;
 
+    /** A direct exchange connects right after it starts; older entries are not trusted. */
+    static final long DIRECT_TTL_NANOS = 60L * 1_000_000_000L;
+
     private final ConcurrentHashMap<String, Long> seen = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Direct> direct = new ConcurrentHashMap<>();
+
+    private static final class Direct {
+        final PolicyRequest request;
+        final long at;
+
+        Direct(PolicyRequest request, long at) {
+            this.request = request;
+            this.at = at;
+        }
+    }
+
+    /**
+     * An allowed exchange to {@code request.host()} goes direct: its connection is re-checked with
+     * the resolved address in this request's context (method, path, tool).
+     */
+    void recordDirect(PolicyRequest request) {
+        if (request == null || request.host() == null || request.host().isEmpty()) {
+            return;
+        }
+        if (direct.size() >= MAX) {
+            direct.clear();
+        }
+        direct.put(normalize(request.host()), new Direct(request, System.nanoTime()));
+    }
+
+    /**
+     * The request of the most recent direct exchange to the host this connection names (the host
+     * as the client gave it, which a resolved {@code InetSocketAddress} keeps), or {@code null}.
+     */
+    PolicyRequest directRequest(InetSocketAddress remote) {
+        String host = remote.getHostString();
+        if (host == null) {
+            return null;
+        }
+        Direct d = direct.get(normalize(host));
+        return d != null && System.nanoTime() - d.at < DIRECT_TTL_NANOS ? d.request : null;
+    }
 
     void record(String host) {
         if (host == null || host.isEmpty()) {

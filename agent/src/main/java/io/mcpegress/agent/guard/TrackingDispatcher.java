@@ -1,5 +1,6 @@
 package io.mcpegress.agent.guard;
 
+import io.mcpegress.agent.dispatch.DirectExchanges;
 import io.mcpegress.bootstrap.EgressDeniedException;
 import io.mcpegress.bootstrap.EgressDispatcher;
 
@@ -30,7 +31,9 @@ public final class TrackingDispatcher implements EgressDispatcher {
     @Override
     public Object exchangeStart(String client, String method, Object url) {
         destinations.recordUrl(url);
-        return delegate.exchangeStart(client, method, url);
+        Object handle = delegate.exchangeStart(client, method, url);
+        destinations.recordDirect(DirectExchanges.allowedDirectRequest(handle));
+        return handle;
     }
 
     @Override
@@ -56,7 +59,9 @@ public final class TrackingDispatcher implements EgressDispatcher {
     @Override
     public Object redirectFollowed(Object handle, int statusCode, String newMethod, Object newUrl) {
         destinations.recordUrl(newUrl);
-        return delegate.redirectFollowed(handle, statusCode, newMethod, newUrl);
+        Object next = delegate.redirectFollowed(handle, statusCode, newMethod, newUrl);
+        destinations.recordDirect(DirectExchanges.allowedDirectRequest(next));
+        return next;
     }
 
     @Override

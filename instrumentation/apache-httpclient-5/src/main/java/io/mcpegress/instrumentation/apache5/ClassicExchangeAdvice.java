@@ -52,8 +52,10 @@ public final class ClassicExchangeAdvice {
 
     @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
     public static void exit(@Advice.Enter Object handle,
+                            @Advice.Argument(0) ClassicHttpRequest request,
+                            @Advice.Argument(1) ExecChain.Scope scope,
                             @Advice.Return ClassicHttpResponse response,
-                            @Advice.Thrown(readOnly = false) Throwable thrown) {
+                            @Advice.Thrown(readOnly = false) Throwable thrown) throws Exception {
         if (handle instanceof EgressDeniedException) {
             thrown = (EgressDeniedException) handle;
             return;
@@ -63,6 +65,18 @@ public final class ClassicExchangeAdvice {
         }
         if (response == null) {
             EgressHooks.exchangeEnd(handle, 0, null, thrown);
+            EgressDeniedException atConnect = EgressDeniedException.connectTimeDenial(thrown);
+            if (atConnect != null) {
+                // refused at connect time (socket guard): the retry exec's retries get it without a new event
+                URI uri = request.getUri();
+                if (!uri.isAbsolute()) {
+                    String path = uri.toString();
+                    uri = URI.create(scope.route.getTargetHost().toURI() + (path.startsWith("/") ? path : "/" + path));
+                }
+                scope.clientContext.setAttribute(ApacheHttpClient5Module.DENIED_ATTRIBUTE,
+                        new Object[] {scope.originalRequest, uri, atConnect});
+                thrown = atConnect;
+            }
             return;
         }
         ProtocolVersion version = response.getVersion();

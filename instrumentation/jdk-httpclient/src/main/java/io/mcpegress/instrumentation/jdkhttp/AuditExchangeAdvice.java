@@ -10,7 +10,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * One audit event per {@code Exchange}: started when the exchange asks for its response, ended
  * when the response head arrives or the exchange fails (the body need not be read). A denied
- * exchange never runs: its response future fails with the denial, which {@code send} rethrows.
+ * exchange never runs: its response future fails with the denial, which {@code send} rethrows. So
+ * does an exchange whose connection the socket guard refused at connect time (not the
+ * ConnectException the client would wrap it in and retry once).
  */
 public final class AuditExchangeAdvice {
 
@@ -34,6 +36,10 @@ public final class AuditExchangeAdvice {
             EgressHooks.exchangeEnd(handle, 0, null, thrown);
         } else {
             EgressHooks.exchangeEndWhenDone(handle, response);
+            if (handle != null) {
+                // a connect-time denial (socket guard) fails the exchange as itself: no connect retry
+                response = EgressDeniedException.surfacingConnectDenial(response);
+            }
         }
     }
 }
