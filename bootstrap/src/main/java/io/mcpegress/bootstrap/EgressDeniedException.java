@@ -15,22 +15,23 @@ public class EgressDeniedException extends IOException {
     private final String rule;
     private final String reason;
     private final String ruleset;
-    private final boolean atConnect;
+    private final boolean late;
 
     public EgressDeniedException(String message, String rule, String reason) {
         this(message, rule, null, reason, false);
     }
 
     /**
-     * @param atConnect true when the socket guard denied the connection at connect time, after the
-     *                  client layer had allowed the call by name (the resolved address decided)
+     * @param late true when the call had been allowed when its exchange started and was denied
+     *             later: by the socket guard at connect time (the resolved address decided), or by
+     *             the host its {@code Host} header names
      */
-    public EgressDeniedException(String message, String rule, String ruleset, String reason, boolean atConnect) {
+    public EgressDeniedException(String message, String rule, String ruleset, String reason, boolean late) {
         super(message);
         this.rule = rule;
         this.ruleset = ruleset;
         this.reason = reason;
-        this.atConnect = atConnect;
+        this.late = late;
     }
 
     /** Name of the rule that denied the call. */
@@ -49,21 +50,21 @@ public class EgressDeniedException extends IOException {
     }
 
     /**
-     * True for a connect-time denial of a call the client layer had already allowed by name: the
-     * exchange that owns the connection records it as denied.
+     * True for a denial of a call its exchange had already allowed (at connect time, or by its
+     * {@code Host} header): the exchange records it as denied when it ends with this failure.
      */
-    public boolean atConnect() {
-        return atConnect;
+    public boolean late() {
+        return late;
     }
 
     /**
-     * The connect-time denial among {@code t} and its causes (libraries wrap it, e.g. in a
+     * The late (connect-time, Host header) denial among {@code t} and its causes (libraries wrap it, e.g. in a
      * ConnectException), or {@code null}.
      */
-    public static EgressDeniedException connectTimeDenial(Throwable t) {
+    public static EgressDeniedException lateDenial(Throwable t) {
         Throwable e = t;
         for (int i = 0; e != null && i < 8; i++, e = e.getCause()) {
-            if (e instanceof EgressDeniedException && ((EgressDeniedException) e).atConnect) {
+            if (e instanceof EgressDeniedException && ((EgressDeniedException) e).late) {
                 return (EgressDeniedException) e;
             }
         }
@@ -81,7 +82,7 @@ public class EgressDeniedException extends IOException {
             if (error == null) {
                 out.complete(value);
             } else {
-                EgressDeniedException denied = connectTimeDenial(error);
+                EgressDeniedException denied = lateDenial(error);
                 out.completeExceptionally(denied != null ? denied : error);
             }
         });

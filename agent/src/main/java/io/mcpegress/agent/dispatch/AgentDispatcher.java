@@ -86,6 +86,19 @@ public final class AgentDispatcher implements EgressDispatcher {
     }
 
     @Override
+    public EgressDeniedException hostHeaderDenial(Object handle, String hostHeader) {
+        ExchangeRecord r = (ExchangeRecord) handle;
+        Decision d = r.decision.allowed() ? HostHeaders.decide(policy, r, hostHeader) : null;
+        if (d == null || d.allowed() || !enforce) {
+            return null;
+        }
+        EgressDeniedException denied = HostHeaders.denied(r, hostHeader, d);
+        r.attempted = true;
+        exchangeEnd(r, 0, null, denied); // recorded as this exchange's denial (a late one)
+        return denied;
+    }
+
+    @Override
     public EgressDeniedException checkConnect(String client, String method, Object url) {
         ExchangeRecord r = start(clientNames.qualified(client), method, url, true, McpContextHolder.current());
         return denial(r);
@@ -104,8 +117,8 @@ public final class AgentDispatcher implements EgressDispatcher {
             return;
         }
         Decision d = r.decision;
-        // the socket guard refused the connection at connect time (the resolved address): this exchange's event says so
-        EgressDeniedException atConnect = statusCode > 0 ? null : EgressDeniedException.connectTimeDenial(error);
+        // denied after it started (socket guard at connect time, or its Host header): this exchange's event says so
+        EgressDeniedException atConnect = statusCode > 0 ? null : EgressDeniedException.lateDenial(error);
         pipeline.offer(AuditEvent.builder()
                 .startEpochMillis(r.startEpochMillis)
                 .durationNanos(System.nanoTime() - r.startNanos)

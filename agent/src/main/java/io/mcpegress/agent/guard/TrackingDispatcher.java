@@ -75,6 +75,11 @@ public final class TrackingDispatcher implements EgressDispatcher {
     }
 
     @Override
+    public EgressDeniedException hostHeaderDenial(Object handle, String hostHeader) {
+        return delegate.hostHeaderDenial(handle, hostHeader);
+    }
+
+    @Override
     public EgressDeniedException checkConnect(String client, String method, Object url) {
         destinations.recordUrl(url);
         return delegate.checkConnect(client, method, url);

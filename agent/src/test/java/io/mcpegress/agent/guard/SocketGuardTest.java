@@ -124,7 +124,7 @@ class SocketGuardTest {
         clientLayer.recordDirect(get("rebind.test", 8080));
         EgressDeniedException denied = guard.checkConnect("socket", named("rebind.test", "127.0.0.1", 8080));
         assertThat(denied).isNotNull();
-        assertThat(denied.atConnect()).isTrue();
+        assertThat(denied.late()).isTrue();
         assertThat(denied.rule()).isEqualTo("block-private");
         assertThat(denied.ruleset()).isEqualTo("builtin");
         assertThat(denied.reason()).isEqualTo("private-address");
@@ -142,7 +142,7 @@ class SocketGuardTest {
                 Policy.builder().blockPrivate(true).deny("db.test").build(), Set.of(), clientLayer, pipeline);
         EgressDeniedException denied = guard.checkConnect("socket", named("rebind.test", "10.1.2.3", 5432));
         assertThat(denied).isNotNull();
-        assertThat(denied.atConnect()).isFalse();
+        assertThat(denied.late()).isFalse();
         assertThat(denied.reason()).isEqualTo("private-address");
         assertThat(pipeline.offeredCount()).as("nobody else records a raw connection").isEqualTo(1);
         assertThat(guard.checkConnect("socket", named("db.test", "198.51.100.7", 5432)))

@@ -109,7 +109,7 @@ public final class AsyncExecCallbackAudit implements InvocationHandler {
             return;
         }
         try {
-            EgressDeniedException denied = EgressDeniedException.connectTimeDenial(failure);
+            EgressDeniedException denied = EgressDeniedException.lateDenial(failure);
             if (denied != null) {
                 deniedMemo[deniedMemo.length - 1] = denied;
                 context.getClass().getMethod("setAttribute", String.class, Object.class)

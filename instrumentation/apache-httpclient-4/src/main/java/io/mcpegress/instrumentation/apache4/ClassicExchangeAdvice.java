@@ -77,6 +77,10 @@ public final class ClassicExchangeAdvice {
         Object handle = EgressHooks.exchangeStart(
                 ApacheHttpClient4Module.CLASSIC + "/" + (version == null ? "unknown" : version), request.getMethod(), uri);
         EgressDeniedException denied = EgressHooks.denial(handle);
+        if (denied == null) {
+            org.apache.http.Header host = request.getFirstHeader("Host"); // only one the application set
+            denied = EgressHooks.hostHeaderDenial(handle, host == null ? null : host.getValue());
+        }
         if (denied != null) {
             context.setAttribute(ApacheHttpClient4Module.DENIED_ATTRIBUTE, new Object[] {request, denied});
             return denied;
@@ -99,7 +103,7 @@ public final class ClassicExchangeAdvice {
         }
         if (response == null) {
             EgressHooks.exchangeEnd(handle, 0, null, thrown);
-            EgressDeniedException atConnect = EgressDeniedException.connectTimeDenial(thrown);
+            EgressDeniedException atConnect = EgressDeniedException.lateDenial(thrown);
             if (atConnect != null) {
                 // refused at connect time (socket guard): RetryExec's retries get it without a new event
                 context.setAttribute(ApacheHttpClient4Module.DENIED_ATTRIBUTE, new Object[] {request, atConnect});

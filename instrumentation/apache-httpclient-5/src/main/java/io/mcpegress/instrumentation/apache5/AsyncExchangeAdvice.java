@@ -44,6 +44,10 @@ public final class AsyncExchangeAdvice {
         Object handle = EgressHooks.exchangeStart(ApacheHttpClient5Module.ASYNC + "/" + (version == null ? "unknown" : version),
                 request.getMethod(), uri);
         EgressDeniedException denied = EgressHooks.denial(handle);
+        if (denied == null) {
+            org.apache.hc.core5.http.Header host = request.getFirstHeader("Host"); // only one the application set
+            denied = EgressHooks.hostHeaderDenial(handle, host == null ? null : host.getValue());
+        }
         if (denied != null) {
             return denied;
         }

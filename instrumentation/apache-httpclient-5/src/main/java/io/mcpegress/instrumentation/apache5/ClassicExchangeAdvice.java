@@ -42,6 +42,10 @@ public final class ClassicExchangeAdvice {
         Object handle = EgressHooks.exchangeStart(ApacheHttpClient5Module.CLASSIC + "/" + (version == null ? "unknown" : version),
                 request.getMethod(), uri);
         EgressDeniedException denied = EgressHooks.denial(handle);
+        if (denied == null) {
+            org.apache.hc.core5.http.Header host = request.getFirstHeader("Host"); // only one the application set
+            denied = EgressHooks.hostHeaderDenial(handle, host == null ? null : host.getValue());
+        }
         if (denied != null) {
             scope.clientContext.setAttribute(ApacheHttpClient5Module.DENIED_ATTRIBUTE,
                     new Object[] {scope.originalRequest, uri, denied});
@@ -65,7 +69,7 @@ public final class ClassicExchangeAdvice {
         }
         if (response == null) {
             EgressHooks.exchangeEnd(handle, 0, null, thrown);
-            EgressDeniedException atConnect = EgressDeniedException.connectTimeDenial(thrown);
+            EgressDeniedException atConnect = EgressDeniedException.lateDenial(thrown);
             if (atConnect != null) {
                 // refused at connect time (socket guard): the retry exec's retries get it without a new event
                 URI uri = request.getUri();

@@ -23,6 +23,10 @@ public final class AuditExchangeAdvice {
     public static Object enter(@Advice.FieldValue("request") HttpRequest request) {
         Object handle = EgressHooks.exchangeStart("jdk-httpclient", request.method(), request.uri());
         EgressDeniedException denied = EgressHooks.denial(handle);
+        if (denied == null) {
+            // only with -Djdk.httpclient.allowRestrictedHeaders=host can the application set one
+            denied = EgressHooks.hostHeaderDenial(handle, request.headers().firstValue("Host").orElse(null));
+        }
         return denied != null ? denied : handle;
     }
 

@@ -26,6 +26,10 @@ public final class OkHttp3ExchangeAdvice {
         Object handle = EgressHooks.exchangeStart(Version.userAgent(), request.method(), request.url().uri());
         // a denied attempt is not made: the call fails with the denial (recorded as its event)
         EgressDeniedException denied = EgressHooks.denial(handle);
+        if (denied == null) {
+            // BridgeInterceptor has set Host by now; one the application set itself may name another host
+            denied = EgressHooks.hostHeaderDenial(handle, request.header("Host"));
+        }
         return denied != null ? denied : handle;
     }
 
