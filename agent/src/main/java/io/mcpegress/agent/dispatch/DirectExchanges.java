@@ -14,17 +14,28 @@ public final class DirectExchanges {
     }
 
     /**
-     * The policy request of an allowed exchange that goes direct, else {@code null} (proxied,
-     * denied, or not an exchange of this agent).
+     * The URL host of an allowed exchange that goes direct, else {@code null} (proxied, denied, or
+     * not an exchange of this agent). Allocates nothing: called for every exchange.
      */
-    public static PolicyRequest allowedDirectRequest(Object handle) {
+    public static String allowedDirectHost(Object handle) {
         if (!(handle instanceof ExchangeRecord)) {
             return null;
         }
         ExchangeRecord r = (ExchangeRecord) handle;
-        if (!r.decision.allowed() || !Router.Route.DIRECT.wireName().equals(r.route) || r.target.host() == null) {
+        if (!r.decision.allowed() || !Router.Route.DIRECT.wireName().equals(r.route)) {
             return null;
         }
+        return r.target.host();
+    }
+
+    /** When the exchange started, in {@link System#nanoTime()} terms. */
+    public static long startNanos(Object handle) {
+        return ((ExchangeRecord) handle).startNanos;
+    }
+
+    /** The policy request of an exchange, as the dispatcher decided it: built only when a connect needs it. */
+    public static PolicyRequest request(Object handle) {
+        ExchangeRecord r = (ExchangeRecord) handle;
         return PolicyRequest.builder()
                 .scheme(r.target.scheme())
                 .host(r.target.host())

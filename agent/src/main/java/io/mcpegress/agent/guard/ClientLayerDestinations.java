@@ -1,5 +1,6 @@
 package io.mcpegress.agent.guard;
 
+import io.mcpegress.agent.dispatch.DirectExchanges;
 import io.mcpegress.agent.policy.PolicyRequest;
 
 import java.net.InetSocketAddress;
@@ -22,43 +23,44 @@ final class ClientLayerDestinations {
     static final long DIRECT_TTL_NANOS = 60L * 1_000_000_000L;
 
     private final ConcurrentHashMap<String, Long> seen = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Direct> direct = new ConcurrentHashMap<>();
-
-    private static final class Direct {
-        final PolicyRequest request;
-        final long at;
-
-        Direct(PolicyRequest request, long at) {
-            this.request = request;
-            this.at = at;
-        }
-    }
+    /** Host name to the handle of the latest allowed direct exchange to it (no wrapper: one put per exchange). */
+    private final ConcurrentHashMap<String, Object> direct = new ConcurrentHashMap<>();
 
     /**
-     * An allowed exchange to {@code request.host()} goes direct: its connection is re-checked with
-     * the resolved address in this request's context (method, path, tool).
+     * An exchange has started: when it is allowed and goes direct, its connection is re-checked with
+     * the resolved address in its own context (method, path, tool).
      */
-    void recordDirect(PolicyRequest request) {
-        if (request == null || request.host() == null || request.host().isEmpty()) {
+    void recordDirect(Object exchange) {
+        String host = DirectExchanges.allowedDirectHost(exchange);
+        if (host == null || host.isEmpty()) {
             return;
         }
         if (direct.size() >= MAX) {
             direct.clear();
         }
-        direct.put(normalize(request.host()), new Direct(request, System.nanoTime()));
+        direct.put(normalize(host), exchange);
+    }
+
+    /** For tests: a direct call to {@code request.host()} with this request, without an exchange. */
+    void recordDirect(PolicyRequest request) {
+        direct.put(normalize(request.host()), request);
     }
 
     /**
-     * The request of the most recent direct exchange to the host this connection names (the host
-     * as the client gave it, which a resolved {@code InetSocketAddress} keeps), or {@code null}.
+     * The policy request of the most recent direct exchange to the host this connection names (the
+     * host as the client gave it, which a resolved {@code InetSocketAddress} keeps), or {@code null}.
      */
     PolicyRequest directRequest(InetSocketAddress remote) {
         String host = remote.getHostString();
         if (host == null) {
             return null;
         }
-        Direct d = direct.get(normalize(host));
-        return d != null && System.nanoTime() - d.at < DIRECT_TTL_NANOS ? d.request : null;
+        Object exchange = direct.get(normalize(host));
+        if (exchange instanceof PolicyRequest) {
+            return (PolicyRequest) exchange;
+        }
+        return exchange != null && System.nanoTime() - DirectExchanges.startNanos(exchange) < DIRECT_TTL_NANOS
+                ? DirectExchanges.request(exchange) : null;
     }
 
     void record(String host) {

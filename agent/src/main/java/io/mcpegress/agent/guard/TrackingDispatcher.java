@@ -1,6 +1,5 @@
 package io.mcpegress.agent.guard;
 
-import io.mcpegress.agent.dispatch.DirectExchanges;
 import io.mcpegress.bootstrap.EgressDeniedException;
 import io.mcpegress.bootstrap.EgressDispatcher;
 
@@ -32,7 +31,7 @@ public final class TrackingDispatcher implements EgressDispatcher {
     public Object exchangeStart(String client, String method, Object url) {
         destinations.recordUrl(url);
         Object handle = delegate.exchangeStart(client, method, url);
-        destinations.recordDirect(DirectExchanges.allowedDirectRequest(handle));
+        destinations.recordDirect(handle);
         return handle;
     }
 
@@ -60,7 +59,7 @@ public final class TrackingDispatcher implements EgressDispatcher {
     public Object redirectFollowed(Object handle, int statusCode, String newMethod, Object newUrl) {
         destinations.recordUrl(newUrl);
         Object next = delegate.redirectFollowed(handle, statusCode, newMethod, newUrl);
-        destinations.recordDirect(DirectExchanges.allowedDirectRequest(next));
+        destinations.recordDirect(next);
         return next;
     }
 
