@@ -81,7 +81,8 @@ public final class SocketGuardInstaller {
             modules.removeIf(m -> MODULE_NAME.equals(m.name()));
             return;
         }
-        for (String name : new String[] {"java.net.Socket", "sun.nio.ch.SocketChannelImpl"}) {
+        for (String name : new String[] {"java.net.Socket", "sun.nio.ch.SocketChannelImpl",
+                "sun.nio.ch.AsynchronousSocketChannelImpl"}) {
             try {
                 Class.forName(name, false, null);
             } catch (ClassNotFoundException | LinkageError e) {

@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code block-private} on, every client family tries every spelling of the loopback target and of
  * the cloud metadata endpoints ({@link BypassCorpusProbe#CORPUS}: decimal, hex, octal-looking,
  * short forms, IPv4-mapped and NAT64 IPv6, trailing dots, mixed case, userinfo, percent-encoding),
- * plus raw sockets and channels, a raw SSL socket, a custom SSLSocketFactory and reflection into a
+ * plus raw sockets and channels (also {@code AsynchronousSocketChannel}), a raw SSL socket, a custom SSLSocketFactory and reflection into a
  * built client's proxy field. One child JVM per test app per JDK.
  *
  * <p>Nothing reaches the destination (the target server records every request) nor the proxy
@@ -124,6 +124,12 @@ class BypassCorpusIT {
         }
         assertThat(uninstrumented).as("a guard event for each attempt no client instrumentation saw")
                 .hasSizeGreaterThanOrEqualTo(deniedUninstrumented);
+        if (app.equals("jdk-clients")) {
+            assertThat(lines).filteredOn(l -> l.startsWith("bp.raw.async-channel")).hasSize(2)
+                    .allSatisfy(l -> assertThat(l).contains("-> io.mcpegress.bootstrap.EgressDeniedException: "));
+            assertThat(uninstrumented).as("AsynchronousSocketChannel meets the socket guard")
+                    .filteredOn(e -> "async-socket-channel".equals(text(e, "mcp.egress.client"))).hasSize(2);
+        }
         if (app.equals("jetty-client")) {
             assertThat(uninstrumented).as("the uninstrumented Jetty client meets the socket guard").isNotEmpty()
                     .allSatisfy(e -> assertThat(text(e, "mcp.egress.client")).isEqualTo("socket-channel"));

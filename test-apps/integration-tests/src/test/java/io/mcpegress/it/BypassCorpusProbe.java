@@ -20,6 +20,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.CompletionHandler;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -132,6 +135,30 @@ public final class BypassCorpusProbe {
                     c.connect(target);
                     c.finishConnect();
                     return 0;
+                }
+            });
+            raw(lines, "bp.raw.async-channel-future", () -> {
+                try (AsynchronousSocketChannel c = AsynchronousSocketChannel.open()) {
+                    c.connect(target).get(5, TimeUnit.SECONDS);
+                    return c.write(ByteBuffer.wrap(request("bp.raw.async-channel-future"))).get(5, TimeUnit.SECONDS);
+                }
+            });
+            raw(lines, "bp.raw.async-channel-handler", () -> {
+                try (AsynchronousSocketChannel c = AsynchronousSocketChannel.open()) {
+                    CompletableFuture<Void> connected = new CompletableFuture<>();
+                    c.connect(target, null, new CompletionHandler<Void, Object>() {
+                        @Override
+                        public void completed(Void result, Object attachment) {
+                            connected.complete(null);
+                        }
+
+                        @Override
+                        public void failed(Throwable exc, Object attachment) {
+                            connected.completeExceptionally(exc);
+                        }
+                    });
+                    connected.get(5, TimeUnit.SECONDS);
+                    return c.write(ByteBuffer.wrap(request("bp.raw.async-channel-handler"))).get(5, TimeUnit.SECONDS);
                 }
             });
             String sslUrl = "https://127.0.0.1:" + httpsPort + "/s/bp.trick.custom-ssl-socket-factory/ok";
