@@ -25,8 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * No domain fronting past the proxy: a call to an allowed URL whose application-set {@code Host}
  * header names a denied host is denied before anything is sent (the proxy and TLS would only see
  * the URL's host; the server behind them routes by the header). A Host header naming the URL's own
- * host:port is fine. JDK HttpClient (with {@code jdk.httpclient.allowRestrictedHeaders=host}), OkHttp,
- * Apache 4 classic, Apache 5 classic and async.
+ * host:port is fine. JDK HttpClient (with {@code jdk.httpclient.allowRestrictedHeaders=host}),
+ * HttpURLConnection (with {@code sun.net.http.allowRestrictedHeaders=true}), OkHttp, Apache 4
+ * classic, Apache 5 classic and async.
  */
 class HostHeaderIT {
 
@@ -61,7 +62,7 @@ class HostHeaderIT {
                 .systemProperty("mcp.egress.deny", "denied.test")
                 .systemProperty("mcp.egress.audit.file", audit.toString())
                 .systemProperty("jdk.httpclient.allowRestrictedHeaders", "host")
-                .systemProperty("probe.skip", "httpurlconnection")
+                .systemProperty("sun.net.http.allowRestrictedHeaders", "true")
                 .classpath(classpath)
                 .mainClass(HostHeaderProbe.class.getName())
                 .args(results.toString(), "http://" + own, "denied.test", own)
