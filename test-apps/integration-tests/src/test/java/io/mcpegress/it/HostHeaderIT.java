@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the URL's host; the server behind them routes by the header). A Host header naming the URL's own
  * host:port is fine. JDK HttpClient (with {@code jdk.httpclient.allowRestrictedHeaders=host}),
  * HttpURLConnection (with {@code sun.net.http.allowRestrictedHeaders=true}), OkHttp, Apache 4
- * classic, Apache 5 classic and async.
+ * classic and async, Apache 5 classic and async.
  */
 class HostHeaderIT {
 
@@ -49,7 +49,7 @@ class HostHeaderIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"jdk-clients", "okhttp4", "apache4", "apache5-latest"})
+    @ValueSource(strings = {"jdk-clients", "okhttp4", "apache4", "apache-async4", "apache5-latest"})
     void aHostHeaderNamingADeniedHostIsDenied(String app) throws Exception {
         Path audit = dir.resolve("audit.jsonl");
         Path results = dir.resolve("results.txt");
