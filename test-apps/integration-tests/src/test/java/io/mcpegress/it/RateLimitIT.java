@@ -116,4 +116,54 @@ class RateLimitIT {
     private static Path testClasses() throws URISyntaxException {
         return Path.of(PolicyProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
+
+    @org.junit.jupiter.api.Test
+    void aPerToolLimitGivesEachToolItsOwnBudget() throws Exception {
+        Path policy = dir.resolve("policy.yaml");
+        Files.writeString(policy, """
+                version: 1
+                default: deny
+                rulesets:
+                  - name: budget
+                    rules:
+                      - name: per-tool
+                        action: allow
+                        match:
+                          hosts: ["127.0.0.1"]
+                          tools: ["*"]
+                        rate_limit: {requests: 2, per: 1h, per_tool: true}
+                """);
+        Path audit = dir.resolve("audit.jsonl");
+        Path results = dir.resolve("results.txt");
+        List<Path> classpath = new ArrayList<>(TestApps.classpath("jdk-clients"));
+        classpath.add(testClasses());
+        ChildJvm.builder()
+                .agentJar(TestApps.agentJar())
+                .systemProperty("mcp.egress.proxy", squid.url())
+                .systemProperty("mcp.egress.policy", policy.toString())
+                .systemProperty("mcp.egress.audit.file", audit.toString())
+                .systemProperty("probe.adapter", "httpurlconnection")
+                .classpath(classpath)
+                .mainClass(ToolRateLimitProbe.class.getName())
+                .args(results.toString(), "http://127.0.0.1:" + target.httpPort(), "rlt", "alpha", "beta")
+                .timeout(Duration.ofMinutes(2))
+                .run()
+                .assertSuccess();
+
+        List<String> lines = Files.readAllLines(results);
+        assertThat(lines).containsExactly(
+                "alpha 1 -> status 200", "alpha 2 -> status 200", lines.get(2),
+                "beta 1 -> status 200", "beta 2 -> status 200", lines.get(5));
+        assertThat(List.of(lines.get(2), lines.get(5))).allSatisfy(l -> assertThat(l)
+                .contains("-> io.mcpegress.bootstrap.EgressDeniedException: ").contains("reason rate-limit"));
+        assertThat(target.requests()).filteredOn(r -> r.scenario() != null && r.scenario().startsWith("rlt."))
+                .extracting(r -> r.scenario()).containsExactlyInAnyOrder(
+                        "rlt.alpha.1", "rlt.alpha.2", "rlt.beta.1", "rlt.beta.2");
+        List<JsonNode> events = AuditLog.waitForCount(audit, 6, Duration.ofSeconds(10)).events();
+        assertThat(events).filteredOn(e -> "rate-limit".equals(text(e, "event.reason")))
+                .extracting(e -> text(e, "url.path"))
+                .containsExactlyInAnyOrder("/s/rlt.alpha.3/ok", "/s/rlt.beta.3/ok");
+        assertThat(events).filteredOn(e -> "rate-limit".equals(text(e, "event.reason")))
+                .allSatisfy(e -> assertThat(e.toString()).containsAnyOf("\"alpha\"", "\"beta\""));
+    }
 }
