@@ -85,6 +85,14 @@ public interface EgressDispatcher {
         return null;
     }
 
+    /**
+     * True when the exchange was allowed and goes direct (no proxy): only then can the socket guard
+     * still refuse its connection at connect time.
+     */
+    default boolean goesDirect(Object handle) {
+        return false;
+    }
+
     /** No-op implementation used before the agent installs itself and when it is disabled. */
     EgressDispatcher NOOP = new EgressDispatcher() {
         @Override

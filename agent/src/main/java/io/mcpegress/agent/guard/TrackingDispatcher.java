@@ -74,6 +74,11 @@ public final class TrackingDispatcher implements EgressDispatcher {
     }
 
     @Override
+    public boolean goesDirect(Object handle) {
+        return delegate.goesDirect(handle);
+    }
+
+    @Override
     public EgressDeniedException hostHeaderDenial(Object handle, String hostHeader) {
         return delegate.hostHeaderDenial(handle, hostHeader);
     }

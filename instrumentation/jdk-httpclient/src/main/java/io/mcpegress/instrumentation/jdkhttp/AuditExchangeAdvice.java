@@ -40,7 +40,7 @@ public final class AuditExchangeAdvice {
             EgressHooks.exchangeEnd(handle, 0, null, thrown);
         } else {
             EgressHooks.exchangeEndWhenDone(handle, response);
-            if (handle != null) {
+            if (EgressHooks.goesDirect(handle)) {
                 // a connect-time denial (socket guard) fails the exchange as itself: no connect retry
                 response = EgressDeniedException.surfacingConnectDenial(response);
             }
