@@ -75,6 +75,24 @@ public interface EgressDispatcher {
      */
     EgressDeniedException checkConnect(String client, String method, Object url);
 
+    /**
+     * The application set a {@code Host} header on the exchange: when it names another host than the
+     * URL (domain fronting: the proxy and TLS see the URL's host, the server routes by the header),
+     * that host must pass the policy too. Returns the exception to fail with in enforce mode, after
+     * recording the exchange as denied, else {@code null}. Nothing has been sent.
+     */
+    default EgressDeniedException hostHeaderDenial(Object handle, String hostHeader) {
+        return null;
+    }
+
+    /**
+     * True when the exchange was allowed and goes direct (no proxy): only then can the socket guard
+     * still refuse its connection at connect time.
+     */
+    default boolean goesDirect(Object handle) {
+        return false;
+    }
+
     /** No-op implementation used before the agent installs itself and when it is disabled. */
     EgressDispatcher NOOP = new EgressDispatcher() {
         @Override

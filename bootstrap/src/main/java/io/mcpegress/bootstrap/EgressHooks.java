@@ -126,6 +126,32 @@ public final class EgressHooks {
         }
     }
 
+    /** See {@link EgressDispatcher#goesDirect}. */
+    public static boolean goesDirect(Object handle) {
+        if (handle == null) {
+            return false;
+        }
+        try {
+            return dispatcher.goesDirect(handle);
+        } catch (Throwable t) {
+            adviceFailed(t);
+            return false;
+        }
+    }
+
+    /** See {@link EgressDispatcher#hostHeaderDenial}; {@code null} when there is no Host header. */
+    public static EgressDeniedException hostHeaderDenial(Object handle, String hostHeader) {
+        if (handle == null || hostHeader == null) {
+            return null;
+        }
+        try {
+            return dispatcher.hostHeaderDenial(handle, hostHeader);
+        } catch (Throwable t) {
+            adviceFailed(t);
+            return null;
+        }
+    }
+
     /**
      * Records a failure inside advice or the agent. Also the target of ByteBuddy's advice
      * exception handler, so a failure in the inlined advice code itself lands here too.

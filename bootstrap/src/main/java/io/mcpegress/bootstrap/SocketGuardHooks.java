@@ -13,7 +13,7 @@ public final class SocketGuardHooks {
     /** What the agent implements; lives here so it only mentions JDK types. */
     public interface Guard {
         /**
-         * @param kind   {@code socket} or {@code socket-channel}
+         * @param kind   {@code socket}, {@code socket-channel} or {@code async-socket-channel}
          * @param remote the address the application connects to
          * @return the exception to fail the connect with (enforce mode), else {@code null}
          */

@@ -80,6 +80,24 @@ public final class AgentDispatcher implements EgressDispatcher {
     }
 
     @Override
+    public boolean goesDirect(Object handle) {
+        return DirectExchanges.allowedDirectHost(handle) != null;
+    }
+
+    @Override
+    public EgressDeniedException hostHeaderDenial(Object handle, String hostHeader) {
+        ExchangeRecord r = (ExchangeRecord) handle;
+        Decision d = r.decision.allowed() ? HostHeaders.decide(policy, r, hostHeader) : null;
+        if (d == null || d.allowed() || !enforce) {
+            return null;
+        }
+        EgressDeniedException denied = HostHeaders.denied(r, hostHeader, d);
+        r.attempted = true;
+        exchangeEnd(r, 0, null, denied); // recorded as this exchange's denial (a late one)
+        return denied;
+    }
+
+    @Override
     public EgressDeniedException checkConnect(String client, String method, Object url) {
         ExchangeRecord r = start(clientNames.qualified(client), method, url, true, McpContextHolder.current());
         return denial(r);
@@ -98,6 +116,9 @@ public final class AgentDispatcher implements EgressDispatcher {
             return;
         }
         Decision d = r.decision;
+        // denied after it started (socket guard at connect time, or its Host header): this exchange's event says so
+        EgressDeniedException atConnect = statusCode > 0 ? null : EgressDeniedException.lateDenial(error);
+        boolean late = atConnect != null;
         pipeline.offer(AuditEvent.exchange(
                 r.startEpochMillis,
                 System.nanoTime() - r.startNanos,
@@ -106,13 +127,15 @@ public final class AgentDispatcher implements EgressDispatcher {
                 r.target,
                 Math.max(statusCode, 0),
                 statusCode > 0 ? httpVersion : null,
-                r.route,
-                r.proxy,
-                d.denied(),
-                r.enforced,
-                d.rule(), d.ruleset(), d.reason().wireName(),
+                late ? BLOCKED : r.route,
+                late ? null : r.proxy,
+                d.denied() || late,
+                r.enforced || late,
+                late ? atConnect.rule() : d.rule(),
+                late ? atConnect.ruleset() : d.ruleset(),
+                late ? atConnect.reason() : d.reason().wireName(),
                 // an HTTP error status is an answer, not a failure of the exchange
-                statusCode > 0 ? null : unwrap(error),
+                statusCode > 0 ? null : late ? atConnect : unwrap(error),
                 r.mcp));
     }
 

@@ -1,5 +1,8 @@
 package io.mcpegress.agent.guard;
 
+import io.mcpegress.agent.dispatch.DirectExchanges;
+import io.mcpegress.agent.policy.PolicyRequest;
+
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URL;
@@ -16,7 +19,49 @@ final class ClientLayerDestinations {
     static final long TTL_NANOS = 10L * 60 * 1_000_000_000L;
     private static final int MAX = 4096;
 
+    /** A direct exchange connects right after it starts; older entries are not trusted. */
+    static final long DIRECT_TTL_NANOS = 60L * 1_000_000_000L;
+
     private final ConcurrentHashMap<String, Long> seen = new ConcurrentHashMap<>();
+    /** Host name to the handle of the latest allowed direct exchange to it (no wrapper: one put per exchange). */
+    private final ConcurrentHashMap<String, Object> direct = new ConcurrentHashMap<>();
+
+    /**
+     * An exchange has started: when it is allowed and goes direct, its connection is re-checked with
+     * the resolved address in its own context (method, path, tool).
+     */
+    void recordDirect(Object exchange) {
+        String host = DirectExchanges.allowedDirectHost(exchange);
+        if (host == null || host.isEmpty()) {
+            return;
+        }
+        if (direct.size() >= MAX) {
+            direct.clear();
+        }
+        direct.put(normalize(host), exchange);
+    }
+
+    /** For tests: a direct call to {@code request.host()} with this request, without an exchange. */
+    void recordDirect(PolicyRequest request) {
+        direct.put(normalize(request.host()), request);
+    }
+
+    /**
+     * The policy request of the most recent direct exchange to the host this connection names (the
+     * host as the client gave it, which a resolved {@code InetSocketAddress} keeps), or {@code null}.
+     */
+    PolicyRequest directRequest(InetSocketAddress remote) {
+        String host = remote.getHostString();
+        if (host == null) {
+            return null;
+        }
+        Object exchange = direct.get(normalize(host));
+        if (exchange instanceof PolicyRequest) {
+            return (PolicyRequest) exchange;
+        }
+        return exchange != null && System.nanoTime() - DirectExchanges.startNanos(exchange) < DIRECT_TTL_NANOS
+                ? DirectExchanges.request(exchange) : null;
+    }
 
     void record(String host) {
         if (host == null || host.isEmpty()) {

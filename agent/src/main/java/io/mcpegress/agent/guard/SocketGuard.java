@@ -44,11 +44,24 @@ public final class SocketGuard implements SocketGuardHooks.Guard {
     private final Set<InetSocketAddress> sinkEndpoints;
     private final ClientLayerDestinations clientLayer;
     private final AuditPipeline pipeline;
+    private final boolean guardRaw;
     private final ThreadLocal<Boolean> inside = new ThreadLocal<>();
 
     SocketGuard(boolean enforce, ProxyEndpoint proxy, Set<InetAddress> proxyAddresses, HostPatterns bypass,
                 Policy policy, Set<InetSocketAddress> sinkEndpoints, ClientLayerDestinations clientLayer,
                 AuditPipeline pipeline) {
+        this(enforce, proxy, proxyAddresses, bypass, policy, sinkEndpoints, clientLayer, pipeline, true);
+    }
+
+    /**
+     * @param guardRaw without a proxy: whether connections no client instrumentation announced are
+     *                 judged too (the operator asked for the guard), or only the connect-time check
+     *                 of direct client-layer calls runs
+     */
+    SocketGuard(boolean enforce, ProxyEndpoint proxy, Set<InetAddress> proxyAddresses, HostPatterns bypass,
+                Policy policy, Set<InetSocketAddress> sinkEndpoints, ClientLayerDestinations clientLayer,
+                AuditPipeline pipeline, boolean guardRaw) {
+        this.guardRaw = guardRaw;
         this.enforce = enforce;
         this.proxy = proxy;
         this.proxyAddresses = proxyAddresses;
@@ -80,28 +93,59 @@ public final class SocketGuard implements SocketGuardHooks.Guard {
         String host = remote.getHostString();
         InetAddress address = remote.getAddress();
         String ip = address == null ? null : address.getHostAddress();
-        Decision decision = null;
-        if (proxy != null) {
-            if (isProxy(remote, host, address) || bypass.matches(host) || (ip != null && bypass.matches(ip))) {
-                return null;
-            }
-            if (!enforce && clientLayer.contains(remote)) {
-                return null;
-            }
-        } else {
-            if (address == null) {
-                return null; // unresolved: the connect fails by itself, nothing leaves
-            }
-            if (!enforce && clientLayer.contains(remote)) {
-                return null;
-            }
-            decision = policy.decideResolved(PolicyRequest.builder().scheme("tcp").host(ip).port(remote.getPort())
-                    .method("CONNECT").build(), address);
-            if (decision.allowed()) {
-                return null;
-            }
+        if (proxy != null && isProxy(remote, host, address)) {
+            return null;
         }
-        return report(kind, remote, host, ip, decision);
+        if (address == null) {
+            // unresolved: the connect fails by itself unless it goes to the proxy by name (above)
+            return proxy == null || bypass.matches(host) || (!enforce && clientLayer.contains(remote)) ? null
+                    : report(kind, remote, host, null, null);
+        }
+        PolicyRequest exchange = clientLayer.directRequest(remote);
+        if (exchange != null) {
+            // a call the client layer allowed by name and sent direct: judge the address it resolved to
+            // in the call's own context; a denial is recorded by the exchange itself (enforce)
+            Decision d = policy.decideResolved(exchange, address);
+            if (d.allowed()) {
+                return null;
+            }
+            if (enforce) {
+                return connectDenial(kind, remote, host, ip, d);
+            }
+            return report(kind, remote, host, ip, d);
+        }
+        boolean bypassed = proxy != null && (bypass.matches(host) || bypass.matches(ip));
+        if (proxy == null && !guardRaw) {
+            return null; // connect-time check only: raw connections are not policed without a proxy unless asked
+        }
+        if (!enforce && clientLayer.contains(remote)) {
+            return null;
+        }
+        if (proxy == null || bypassed) {
+            Decision d = policy.decideResolved(PolicyRequest.builder().scheme("tcp").host(host).port(remote.getPort())
+                    .method("CONNECT").build(), address);
+            if (d.allowed() || bypassed && !isAddressProtection(d)) {
+                // a bypass host is direct by configuration: only the address protections (metadata,
+                // private) can refuse it here; rules may name methods or paths a raw connect lacks
+                return null;
+            }
+            return report(kind, remote, host, ip, d);
+        }
+        return report(kind, remote, host, ip, null);
+    }
+
+    private static boolean isAddressProtection(Decision d) {
+        return d.reason() == Decision.Reason.METADATA || d.reason() == Decision.Reason.PRIVATE_ADDRESS;
+    }
+
+    /** The exception for a client-layer call refused at connect time; its exchange records the event. */
+    private static EgressDeniedException connectDenial(String kind, InetSocketAddress remote, String host, String ip,
+                                                       Decision d) {
+        return new EgressDeniedException("mcp-egress-agent denied " + kind + " connect to "
+                + NetworkText.hostPort(ip, remote.getPort()) + (ip.equals(host) ? "" : " (" + host + ")")
+                + " at connect time: rule '" + d.rule() + "' (ruleset " + d.ruleset() + ", reason "
+                + d.reason().wireName() + ")" + (d.message() == null ? "" : " - " + d.message()),
+                d.rule(), d.ruleset(), d.reason().wireName(), true);
     }
 
     private boolean isProxy(InetSocketAddress remote, String host, InetAddress address) {
@@ -121,7 +165,8 @@ public final class SocketGuard implements SocketGuardHooks.Guard {
         EgressDeniedException denied = enforce ? new EgressDeniedException("mcp-egress-agent denied " + kind
                 + " connect to " + destination + (ip != null && !ip.equals(host) ? " (" + host + ")" : "")
                 + " from " + caller + ": rule '" + rule + "' (ruleset " + ruleset + ", reason " + reason + ")"
-                + (decision == null ? " - not through the egress proxy " + proxy : ""), rule, reason) : null;
+                + (decision == null ? " - not through the egress proxy " + proxy : ""), rule, ruleset, reason, false)
+                : null;
         pipeline.offer(AuditEvent.builder()
                 .startEpochMillis(System.currentTimeMillis())
                 .durationNanos(0)

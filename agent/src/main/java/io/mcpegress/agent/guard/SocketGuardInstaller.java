@@ -32,11 +32,13 @@ public final class SocketGuardInstaller {
 
     private final SocketGuardMode mode;
     private final boolean active;
+    private final boolean guardRaw;
     private final ClientLayerDestinations clientLayer = new ClientLayerDestinations();
 
-    private SocketGuardInstaller(SocketGuardMode mode, boolean active) {
+    private SocketGuardInstaller(SocketGuardMode mode, boolean active, boolean guardRaw) {
         this.mode = mode;
         this.active = active;
+        this.guardRaw = guardRaw;
     }
 
     /** Validates {@code mcp.egress.socket-guard}; throws ConfigException like any other key. */
@@ -50,8 +52,11 @@ public final class SocketGuardInstaller {
         // when the operator asks for it explicitly (and writes host-level rules for it).
         String explicit = config.value(ConfigKey.SOCKET_GUARD);
         boolean explicitlyOn = explicit != null && !explicit.isBlank();
-        return new SocketGuardInstaller(mode, mode != SocketGuardMode.OFF
-                && (config.proxy().isPresent() || (explicitlyOn && policyConfigured)));
+        // With a policy but no proxy the guard still runs the connect-time check of direct calls the
+        // client layer allowed by name (a name that resolves to a private or metadata address).
+        boolean proxy = config.proxy().isPresent();
+        return new SocketGuardInstaller(mode, mode != SocketGuardMode.OFF && (proxy || policyConfigured),
+                proxy || explicitlyOn);
     }
 
     public boolean active() {
@@ -61,7 +66,8 @@ public final class SocketGuardInstaller {
     /** {@code enforce}, {@code monitor}, {@code off}, or {@code off (nothing to guard)}. */
     public String describe() {
         String m = mode.name().toLowerCase(Locale.ROOT);
-        return active ? m : mode == SocketGuardMode.OFF ? "off" : "off (no proxy)";
+        return active ? (guardRaw ? m : m + " (connect-time check of direct calls only: no proxy)")
+                : mode == SocketGuardMode.OFF ? "off" : "off (no proxy)";
     }
 
     /**
@@ -75,7 +81,8 @@ public final class SocketGuardInstaller {
             modules.removeIf(m -> MODULE_NAME.equals(m.name()));
             return;
         }
-        for (String name : new String[] {"java.net.Socket", "sun.nio.ch.SocketChannelImpl"}) {
+        for (String name : new String[] {"java.net.Socket", "sun.nio.ch.SocketChannelImpl",
+                "sun.nio.ch.AsynchronousSocketChannelImpl"}) {
             try {
                 Class.forName(name, false, null);
             } catch (ClassNotFoundException | LinkageError e) {
@@ -106,7 +113,7 @@ public final class SocketGuardInstaller {
             }
         }
         SocketGuardHooks.install(new SocketGuard(mode == SocketGuardMode.ENFORCE, proxy, Set.copyOf(proxyAddresses),
-                router.bypass(), policy, Set.copyOf(sinks.endpoints()), clientLayer, pipeline));
+                router.bypass(), policy, Set.copyOf(sinks.endpoints()), clientLayer, pipeline, guardRaw));
         return new TrackingDispatcher(dispatcher, clientLayer);
     }
 }

@@ -30,7 +30,9 @@ public final class TrackingDispatcher implements EgressDispatcher {
     @Override
     public Object exchangeStart(String client, String method, Object url) {
         destinations.recordUrl(url);
-        return delegate.exchangeStart(client, method, url);
+        Object handle = delegate.exchangeStart(client, method, url);
+        destinations.recordDirect(handle);
+        return handle;
     }
 
     @Override
@@ -56,7 +58,9 @@ public final class TrackingDispatcher implements EgressDispatcher {
     @Override
     public Object redirectFollowed(Object handle, int statusCode, String newMethod, Object newUrl) {
         destinations.recordUrl(newUrl);
-        return delegate.redirectFollowed(handle, statusCode, newMethod, newUrl);
+        Object next = delegate.redirectFollowed(handle, statusCode, newMethod, newUrl);
+        destinations.recordDirect(next);
+        return next;
     }
 
     @Override
@@ -67,6 +71,16 @@ public final class TrackingDispatcher implements EgressDispatcher {
     @Override
     public EgressDeniedException denial(Object handle) {
         return delegate.denial(handle);
+    }
+
+    @Override
+    public boolean goesDirect(Object handle) {
+        return delegate.goesDirect(handle);
+    }
+
+    @Override
+    public EgressDeniedException hostHeaderDenial(Object handle, String hostHeader) {
+        return delegate.hostHeaderDenial(handle, hostHeader);
     }
 
     @Override

@@ -148,6 +148,14 @@ public final class Policy {
         return evaluate(request, Objects.requireNonNull(resolved, "resolved"), false);
     }
 
+    /**
+     * Decides an additional aspect of a call {@link #decide} already counted (e.g. the host its
+     * {@code Host} header names): like {@link #decide}, but takes no rate-limit token.
+     */
+    public Decision decideUncounted(PolicyRequest request) {
+        return evaluate(request, request.address(), false);
+    }
+
     /** The canonical form of a raw host, from the policy's bounded cache. */
     public CanonicalHost canonicalHost(String host) {
         if (host == null) {

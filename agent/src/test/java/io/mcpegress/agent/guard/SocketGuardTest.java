@@ -4,6 +4,7 @@ import io.mcpegress.agent.audit.AuditPipeline;
 import io.mcpegress.agent.audit.EcsEncoder;
 import io.mcpegress.agent.audit.ProcessIdentity;
 import io.mcpegress.agent.policy.Policy;
+import io.mcpegress.agent.policy.PolicyRequest;
 import io.mcpegress.agent.routing.HostPatterns;
 import io.mcpegress.agent.routing.ProxyEndpoint;
 import io.mcpegress.bootstrap.EgressDeniedException;
@@ -104,6 +105,67 @@ class SocketGuardTest {
         EgressDeniedException denied = guard.checkConnect("socket", at("192.0.2.9", 443));
         assertThat(denied).isNotNull();
         assertThat(denied.getMessage()).contains("192.0.2.9:443").contains("192.0.2.0/24");
+    }
+
+    private static InetSocketAddress named(String name, String ip, int port) throws Exception {
+        return new InetSocketAddress(InetAddress.getByAddress(name, InetAddress.getByName(ip).getAddress()), port);
+    }
+
+    private static PolicyRequest get(String host, int port) {
+        return PolicyRequest.builder().scheme("http").host(host).port(port).method("GET").path("/x").build();
+    }
+
+    @Test
+    void aBypassedCallWhoseNameResolvesToAPrivateAddressIsDeniedAtConnectTimeAndLeftToItsExchangeToRecord()
+            throws Exception {
+        SocketGuard guard = new SocketGuard(true, ProxyEndpoint.parse("http://127.0.0.1:3128"),
+                Set.of(InetAddress.getByName("127.0.0.1")), HostPatterns.parse("rebind.test,ok.test"),
+                Policy.builder().blockPrivate(true).build(), Set.of(), clientLayer, pipeline);
+        clientLayer.recordDirect(get("rebind.test", 8080));
+        EgressDeniedException denied = guard.checkConnect("socket", named("rebind.test", "127.0.0.1", 8080));
+        assertThat(denied).isNotNull();
+        assertThat(denied.late()).isTrue();
+        assertThat(denied.rule()).isEqualTo("block-private");
+        assertThat(denied.ruleset()).isEqualTo("builtin");
+        assertThat(denied.reason()).isEqualTo("private-address");
+        assertThat(denied.getMessage()).contains("127.0.0.1:8080 (rebind.test) at connect time");
+        assertThat(pipeline.offeredCount()).as("the exchange records it, not the guard").isZero();
+
+        clientLayer.recordDirect(get("ok.test", 443));
+        assertThat(guard.checkConnect("socket", named("ok.test", "198.51.100.7", 443))).isNull();
+    }
+
+    @Test
+    void aRawConnectionToABypassHostMeetsOnlyTheAddressProtections() throws Exception {
+        SocketGuard guard = new SocketGuard(true, ProxyEndpoint.parse("http://127.0.0.1:3128"),
+                Set.of(InetAddress.getByName("127.0.0.1")), HostPatterns.parse("rebind.test,db.test"),
+                Policy.builder().blockPrivate(true).deny("db.test").build(), Set.of(), clientLayer, pipeline);
+        EgressDeniedException denied = guard.checkConnect("socket", named("rebind.test", "10.1.2.3", 5432));
+        assertThat(denied).isNotNull();
+        assertThat(denied.late()).isFalse();
+        assertThat(denied.reason()).isEqualTo("private-address");
+        assertThat(pipeline.offeredCount()).as("nobody else records a raw connection").isEqualTo(1);
+        assertThat(guard.checkConnect("socket", named("db.test", "198.51.100.7", 5432)))
+                .as("a deny rule may be scoped to methods or paths a raw connect lacks").isNull();
+    }
+
+    @Test
+    void withoutProxyAndNotAskedForOnlyDirectClientCallsAreCheckedAtConnectTime() throws Exception {
+        SocketGuard guard = new SocketGuard(true, null, Set.of(), HostPatterns.empty(),
+                Policy.builder().blockPrivate(true).build(), Set.of(), clientLayer, pipeline, false);
+        assertThat(guard.checkConnect("socket", at("127.0.0.1", 5432))).as("raw connections are not policed").isNull();
+        clientLayer.recordDirect(get("rebind.test", 8080));
+        assertThat(guard.checkConnect("socket-channel", named("rebind.test", "127.0.0.1", 8080))).isNotNull();
+        assertThat(guard.checkConnect("socket-channel", named("other.test", "127.0.0.1", 8080))).isNull();
+    }
+
+    @Test
+    void monitorReportsAConnectTimeDenialOfAClientCallOnce() throws Exception {
+        SocketGuard guard = new SocketGuard(false, null, Set.of(), HostPatterns.empty(),
+                Policy.builder().blockMetadata(true).build(), Set.of(), clientLayer, pipeline, false);
+        clientLayer.recordDirect(get("meta.test", 80));
+        assertThat(guard.checkConnect("socket", named("meta.test", "169.254.169.254", 80))).isNull();
+        assertThat(pipeline.offeredCount()).isEqualTo(1);
     }
 
     @Test

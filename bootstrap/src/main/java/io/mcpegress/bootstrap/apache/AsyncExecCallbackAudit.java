@@ -1,5 +1,6 @@
 package io.mcpegress.bootstrap.apache;
 
+import io.mcpegress.bootstrap.EgressDeniedException;
 import io.mcpegress.bootstrap.EgressHooks;
 
 import java.lang.reflect.InvocationHandler;
@@ -33,10 +34,17 @@ public final class AsyncExecCallbackAudit implements InvocationHandler {
 
     private final Object delegate;
     private final Object handle;
+    private final Object context;
+    private final String deniedAttribute;
+    private final Object[] deniedMemo;
 
-    private AsyncExecCallbackAudit(Object delegate, Object handle) {
+    private AsyncExecCallbackAudit(Object delegate, Object handle, Object context, String deniedAttribute,
+                                   Object[] deniedMemo) {
         this.delegate = delegate;
         this.handle = handle;
+        this.context = context;
+        this.deniedAttribute = deniedAttribute;
+        this.deniedMemo = deniedMemo;
     }
 
     /**
@@ -44,12 +52,23 @@ public final class AsyncExecCallbackAudit implements InvocationHandler {
      * {@code callback} itself when there is nothing to audit or the wrapper cannot be made.
      */
     public static Object wrap(Class<?> callbackType, Object callback, Object handle) {
+        return wrap(callbackType, callback, handle, null, null, null);
+    }
+
+    /**
+     * Like {@link #wrap(Class, Object, Object)}; when the exchange fails because the socket guard
+     * refused its connection at connect time, also stores {@code deniedMemo} with the denial as its
+     * last element under {@code deniedAttribute} in {@code context} (an {@code HttpContext}), so
+     * the retry exec's retry of the same request gets the denial without connecting again.
+     */
+    public static Object wrap(Class<?> callbackType, Object callback, Object handle, Object context,
+                              String deniedAttribute, Object[] deniedMemo) {
         if (handle == null || callback == null || callbackType == null || !callbackType.isInterface()) {
             return callback;
         }
         try {
             return Proxy.newProxyInstance(callbackType.getClassLoader(), new Class<?>[] {callbackType},
-                    new AsyncExecCallbackAudit(callback, handle));
+                    new AsyncExecCallbackAudit(callback, handle, context, deniedAttribute, deniedMemo));
         } catch (Throwable t) {
             // counted, so tests see it; the call itself goes on unaudited rather than misreported
             EgressHooks.adviceFailed(t);
@@ -76,11 +95,28 @@ public final class AsyncExecCallbackAudit implements InvocationHandler {
             responseArrived(method.getParameterTypes()[0], args[0]);
         } else if (arity == 1 && method.getName().equals("failed") && args[0] instanceof Throwable) {
             EgressHooks.exchangeEnd(handle, 0, null, (Throwable) args[0]);
+            rememberConnectDenial((Throwable) args[0]);
         }
         try {
             return method.invoke(delegate, args);
         } catch (InvocationTargetException e) {
             throw e.getCause();
+        }
+    }
+
+    private void rememberConnectDenial(Throwable failure) {
+        if (context == null || deniedMemo == null || deniedMemo.length == 0) {
+            return;
+        }
+        try {
+            EgressDeniedException denied = EgressDeniedException.lateDenial(failure);
+            if (denied != null) {
+                deniedMemo[deniedMemo.length - 1] = denied;
+                context.getClass().getMethod("setAttribute", String.class, Object.class)
+                        .invoke(context, deniedAttribute, deniedMemo);
+            }
+        } catch (Throwable t) {
+            EgressHooks.adviceFailed(t);
         }
     }
 

@@ -77,6 +77,10 @@ public final class ClassicExchangeAdvice {
         Object handle = EgressHooks.exchangeStart(
                 ApacheHttpClient4Module.CLASSIC + "/" + (version == null ? "unknown" : version), request.getMethod(), uri);
         EgressDeniedException denied = EgressHooks.denial(handle);
+        if (denied == null) {
+            org.apache.http.Header host = request.getFirstHeader("Host"); // only one the application set
+            denied = EgressHooks.hostHeaderDenial(handle, host == null ? null : host.getValue());
+        }
         if (denied != null) {
             context.setAttribute(ApacheHttpClient4Module.DENIED_ATTRIBUTE, new Object[] {request, denied});
             return denied;
@@ -86,6 +90,8 @@ public final class ClassicExchangeAdvice {
 
     @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
     public static void exit(@Advice.Enter Object handle,
+                            @Advice.Argument(1) HttpRequestWrapper request,
+                            @Advice.Argument(2) HttpClientContext context,
                             @Advice.Return CloseableHttpResponse response,
                             @Advice.Thrown(readOnly = false) Throwable thrown) {
         if (handle instanceof EgressDeniedException) {
@@ -97,6 +103,12 @@ public final class ClassicExchangeAdvice {
         }
         if (response == null) {
             EgressHooks.exchangeEnd(handle, 0, null, thrown);
+            EgressDeniedException atConnect = EgressDeniedException.lateDenial(thrown);
+            if (atConnect != null) {
+                // refused at connect time (socket guard): RetryExec's retries get it without a new event
+                context.setAttribute(ApacheHttpClient4Module.DENIED_ATTRIBUTE, new Object[] {request, atConnect});
+                thrown = atConnect;
+            }
             return;
         }
         StatusLine status = response.getStatusLine();

@@ -34,15 +34,25 @@ public final class AsyncExchangeAdvice {
             String path = uri.toString();
             uri = URI.create(scope.route.getTargetHost().toURI() + (path.startsWith("/") ? path : "/" + path));
         }
+        Object earlier = scope.clientContext.getAttribute(ApacheHttpClient5Module.DENIED_ATTRIBUTE);
+        if (earlier instanceof Object[] && ((Object[]) earlier)[0] == scope.originalRequest
+                && uri.equals(((Object[]) earlier)[1]) && ((Object[]) earlier)[2] instanceof EgressDeniedException) {
+            return ((Object[]) earlier)[2]; // the retry of an exchange refused at connect time: same denial, no new event
+        }
         Package library = asyncProtocolExec.getPackage();
         String version = library == null ? null : library.getImplementationVersion();
         Object handle = EgressHooks.exchangeStart(ApacheHttpClient5Module.ASYNC + "/" + (version == null ? "unknown" : version),
                 request.getMethod(), uri);
         EgressDeniedException denied = EgressHooks.denial(handle);
+        if (denied == null) {
+            org.apache.hc.core5.http.Header host = request.getFirstHeader("Host"); // only one the application set
+            denied = EgressHooks.hostHeaderDenial(handle, host == null ? null : host.getValue());
+        }
         if (denied != null) {
             return denied;
         }
-        callback = (AsyncExecCallback) AsyncExecCallbackAudit.wrap(AsyncExecCallback.class, callback, handle);
+        callback = (AsyncExecCallback) AsyncExecCallbackAudit.wrap(AsyncExecCallback.class, callback, handle,
+                scope.clientContext, ApacheHttpClient5Module.DENIED_ATTRIBUTE, new Object[] {scope.originalRequest, uri, null});
         return handle;
     }
 

@@ -42,6 +42,10 @@ public final class ClassicExchangeAdvice {
         Object handle = EgressHooks.exchangeStart(ApacheHttpClient5Module.CLASSIC + "/" + (version == null ? "unknown" : version),
                 request.getMethod(), uri);
         EgressDeniedException denied = EgressHooks.denial(handle);
+        if (denied == null) {
+            org.apache.hc.core5.http.Header host = request.getFirstHeader("Host"); // only one the application set
+            denied = EgressHooks.hostHeaderDenial(handle, host == null ? null : host.getValue());
+        }
         if (denied != null) {
             scope.clientContext.setAttribute(ApacheHttpClient5Module.DENIED_ATTRIBUTE,
                     new Object[] {scope.originalRequest, uri, denied});
@@ -52,8 +56,10 @@ public final class ClassicExchangeAdvice {
 
     @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
     public static void exit(@Advice.Enter Object handle,
+                            @Advice.Argument(0) ClassicHttpRequest request,
+                            @Advice.Argument(1) ExecChain.Scope scope,
                             @Advice.Return ClassicHttpResponse response,
-                            @Advice.Thrown(readOnly = false) Throwable thrown) {
+                            @Advice.Thrown(readOnly = false) Throwable thrown) throws Exception {
         if (handle instanceof EgressDeniedException) {
             thrown = (EgressDeniedException) handle;
             return;
@@ -63,6 +69,18 @@ public final class ClassicExchangeAdvice {
         }
         if (response == null) {
             EgressHooks.exchangeEnd(handle, 0, null, thrown);
+            EgressDeniedException atConnect = EgressDeniedException.lateDenial(thrown);
+            if (atConnect != null) {
+                // refused at connect time (socket guard): the retry exec's retries get it without a new event
+                URI uri = request.getUri();
+                if (!uri.isAbsolute()) {
+                    String path = uri.toString();
+                    uri = URI.create(scope.route.getTargetHost().toURI() + (path.startsWith("/") ? path : "/" + path));
+                }
+                scope.clientContext.setAttribute(ApacheHttpClient5Module.DENIED_ATTRIBUTE,
+                        new Object[] {scope.originalRequest, uri, atConnect});
+                thrown = atConnect;
+            }
             return;
         }
         ProtocolVersion version = response.getVersion();

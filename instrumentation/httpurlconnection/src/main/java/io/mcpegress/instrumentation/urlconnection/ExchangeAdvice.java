@@ -6,6 +6,7 @@ import net.bytebuddy.asm.Advice;
 
 import java.io.InputStream;
 import java.net.URL;
+import java.net.URLConnection;
 
 /**
  * Wraps {@code getInputStream0()}, where the request is written and the response head read.
@@ -29,6 +30,16 @@ public final class ExchangeAdvice {
         }
         Object handle = EgressHooks.exchangeStart(HttpUrlConnectionModule.CLIENT, method, url);
         EgressDeniedException denied = EgressHooks.denial(handle);
+        if (denied == null && handle != null) {
+            // only with -Dsun.net.http.allowRestrictedHeaders=true can the application set Host
+            String host = null;
+            try {
+                host = ((URLConnection) connection).getRequestProperty("Host");
+            } catch (RuntimeException notReadable) {
+                // nothing to check
+            }
+            denied = EgressHooks.hostHeaderDenial(handle, host);
+        }
         if (denied != null) {
             return denied;
         }

@@ -1,11 +1,15 @@
 package io.mcpegress.instrumentation.okhttp;
 
+import io.mcpegress.bootstrap.EgressDeniedException;
 import io.mcpegress.bootstrap.EgressHooks;
 import net.bytebuddy.asm.Advice;
+
 import okhttp3.Interceptor;
 import okhttp3.OkHttp;
 import okhttp3.Request;
 import okhttp3.Response;
+
+import java.io.UncheckedIOException;
 
 /**
  * OkHttp 4 and 5: one audit event per {@code ConnectInterceptor.intercept}, i.e. per attempt that
@@ -18,17 +22,30 @@ public final class ExchangeAdvice {
     private ExchangeAdvice() {
     }
 
-    @Advice.OnMethodEnter(suppress = Throwable.class)
+    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = EgressDeniedException.class)
     public static Object enter(@Advice.Argument(0) Interceptor.Chain chain) {
         Request request = chain.request();
         // a plain static field read at run time (no string concatenation: that would be an indy call)
-        return EgressHooks.exchangeStart("okhttp/".concat(OkHttp.VERSION), request.method(), request.url().uri());
+        Object handle = EgressHooks.exchangeStart("okhttp/".concat(OkHttp.VERSION), request.method(), request.url().uri());
+        // a denied attempt is not made: the call fails with the denial (recorded as its event)
+        EgressDeniedException denied = EgressHooks.denial(handle);
+        if (denied == null) {
+            // BridgeInterceptor has set Host by now; one the application set itself may name another host
+            denied = EgressHooks.hostHeaderDenial(handle, request.header("Host"));
+        }
+        return denied != null ? denied : handle;
     }
 
     @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
     public static void exit(@Advice.Enter Object handle,
                             @Advice.Return Response response,
-                            @Advice.Thrown Throwable thrown) {
+                            @Advice.Thrown(readOnly = false) Throwable thrown) {
+        if (handle instanceof EgressDeniedException) {
+            // unchecked, so RetryAndFollowUpInterceptor does not retry it (it would, forever: no route
+            // was tried); UnwrapDenialAdvice turns it back into the denial on the way out
+            thrown = new UncheckedIOException((EgressDeniedException) handle);
+            return;
+        }
         if (handle == null) {
             return;
         }

@@ -51,6 +51,7 @@ public final class OkHttpModule implements InstrumentationModule {
     static final String CLIENT = "okhttp";
     static final String ADDRESS = "okhttp3.Address";
     static final String CONNECT_INTERCEPTOR = "okhttp3.internal.connection.ConnectInterceptor";
+    static final String RETRY_INTERCEPTOR = "okhttp3.internal.http.RetryAndFollowUpInterceptor";
 
     @Override
     public String name() {
@@ -65,7 +66,9 @@ public final class OkHttpModule implements InstrumentationModule {
                 TypeInstrumentation.of(named(CONNECT_INTERCEPTOR).and(okHttp3()).and(OkHttpApi.connectInterceptor()),
                         new AdviceBinding(intercept(), OkHttp3ExchangeAdvice.class.getName())),
                 TypeInstrumentation.of(named(CONNECT_INTERCEPTOR).and(not(okHttp3())).and(OkHttpApi.connectInterceptor()),
-                        new AdviceBinding(intercept(), ExchangeAdvice.class.getName())));
+                        new AdviceBinding(intercept(), ExchangeAdvice.class.getName())),
+                TypeInstrumentation.of(named(RETRY_INTERCEPTOR),
+                        new AdviceBinding(intercept(), UnwrapDenialAdvice.class.getName())));
     }
 
     private static ElementMatcher.Junction<MethodDescription> intercept() {

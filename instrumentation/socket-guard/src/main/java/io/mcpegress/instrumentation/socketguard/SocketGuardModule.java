@@ -23,13 +23,18 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  *       {@code SocketChannel.socket().connect(...)} (SocketAdaptor) uses;</li>
  *   <li>{@code sun.nio.ch.SocketChannelImpl.connect(SocketAddress)}: {@code SocketChannel.open(addr)},
  *       {@code SocketChannel.connect}, blocking or not (Netty NIO, Jetty, Vert.x, java.net.http).</li>
+ *   <li>{@code sun.nio.ch.AsynchronousSocketChannelImpl.connect(SocketAddress)} and
+ *       {@code connect(SocketAddress, A, CompletionHandler)}: {@code AsynchronousSocketChannel}
+ *       (both final, above the platform's {@code implConnect}); a refusal fails the future or
+ *       calls the handler's {@code failed}.</li>
  * </ul>
- * Not covered: {@code AsynchronousSocketChannel}, native transports (Netty epoll/kqueue), UDP.
+ * Not covered: native transports (Netty epoll/kqueue, io_uring), UDP.
  */
 public final class SocketGuardModule implements InstrumentationModule {
 
     static final String SOCKET = "java.net.Socket";
     static final String CHANNEL = "sun.nio.ch.SocketChannelImpl";
+    static final String ASYNC_CHANNEL = "sun.nio.ch.AsynchronousSocketChannelImpl";
 
     @Override
     public String name() {
@@ -48,12 +53,20 @@ public final class SocketGuardModule implements InstrumentationModule {
                                 .and(takesArgument(0, named("java.net.SocketAddress"))), ChannelConnectAdvice.class.getName()),
                         new AdviceBinding(named("blockingConnect").and(takesArguments(2))
                                 .and(takesArgument(0, named("java.net.SocketAddress")))
-                                .and(takesArgument(1, long.class)), ChannelConnectAdvice.class.getName())));
+                                .and(takesArgument(1, long.class)), ChannelConnectAdvice.class.getName())),
+                TypeInstrumentation.of(named(ASYNC_CHANNEL),
+                        new AdviceBinding(named("connect").and(takesArguments(1))
+                                .and(takesArgument(0, named("java.net.SocketAddress"))),
+                                AsyncChannelFutureConnectAdvice.class.getName()),
+                        new AdviceBinding(named("connect").and(takesArguments(3))
+                                .and(takesArgument(0, named("java.net.SocketAddress")))
+                                .and(takesArgument(2, named("java.nio.channels.CompletionHandler"))),
+                                AsyncChannelHandlerConnectAdvice.class.getName())));
     }
 
     @Override
     public Set<String> jdkClassNames() {
-        return Set.of(SOCKET, CHANNEL);
+        return Set.of(SOCKET, CHANNEL, ASYNC_CHANNEL);
     }
 
     @Override

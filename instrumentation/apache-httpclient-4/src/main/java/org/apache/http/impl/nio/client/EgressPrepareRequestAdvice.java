@@ -48,6 +48,11 @@ public final class EgressPrepareRequestAdvice {
         Object hop = EgressHooks.exchangeStart("apache-httpasyncclient/" + (version == null ? "unknown" : version),
                 request.getMethod(), uri);
         EgressDeniedException denied = EgressHooks.denial(hop);
+        if (denied == null) {
+            // the protocol processor has set Host by now; one the application set may name another host
+            org.apache.http.Header host = request.getFirstHeader("Host");
+            denied = EgressHooks.hostHeaderDenial(hop, host == null ? null : host.getValue());
+        }
         if (denied != null) {
             thrown = denied;
         } else if (hop != null) {
