@@ -154,8 +154,10 @@ class AddressPropertiesTest {
                     sb.append(i == 0 ? "" : ":").append(String.format("%04X", g[i]));
                 }
                 return sb.toString();
-            case 2: // RFC 5952 via our own formatter, bracketed
-                return "[" + IpLiteral.ofBits(hi(b), lo(b)) + "]";
+            case 2: { // RFC 5952 via our own formatter, bracketed (an IPv4-mapped address prints as IPv4: no brackets)
+                String t = IpLiteral.ofBits(hi(b), lo(b)).toString();
+                return t.indexOf(':') >= 0 ? "[" + t + "]" : t;
+            }
             case 3: // "::" at the first zero run, whatever its length
                 return compressFirstRun(g);
             case 4: // dotted-quad tail
