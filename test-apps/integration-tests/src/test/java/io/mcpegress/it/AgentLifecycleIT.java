@@ -5,11 +5,7 @@ import io.mcpegress.testkit.AuditLog;
 import io.mcpegress.testkit.ChildJvm;
 import io.mcpegress.testkit.Jdks;
 import io.mcpegress.testkit.SquidProxy;
-import io.mcpegress.testkit.TargetServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,26 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The audit trail survives the ways a JVM ends, and the agent never changes what the application
  * sees, even when the agent itself fails at every step.
  */
-class AgentLifecycleIT {
+class AgentLifecycleIT extends ProxiedTargetTest {
 
     static final int CALLS = 8;
-
-    static SquidProxy squid;
-    static TargetServer target;
-
-    @TempDir
-    Path dir;
-
-    @BeforeAll
-    static void start() {
-        squid = SquidProxy.shared();
-        target = TargetServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        target.close();
-    }
 
     static Stream<Arguments> exitModes() {
         return Jdks.stream().flatMap(jdk -> Stream.of("return", "exit", "sigterm").map(m -> Arguments.of(jdk, m)));

@@ -3,11 +3,6 @@ package io.mcpegress.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mcpegress.testkit.AuditLog;
 import io.mcpegress.testkit.ChildJvm;
-import io.mcpegress.testkit.SquidProxy;
-import io.mcpegress.testkit.TargetServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,24 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a denied call fails with the agent's exception before anything is sent, and leaves exactly one
  * "blocked" event, also where the library retries a failed idempotent request on its own.
  */
-class ApachePolicyIT {
-
-    static SquidProxy squid;
-    static TargetServer target;
-
-    @TempDir
-    Path dir;
-
-    @BeforeAll
-    static void start() {
-        squid = SquidProxy.shared();
-        target = TargetServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        target.close();
-    }
+class ApachePolicyIT extends ProxiedTargetTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"apache4", "apache4-oldest", "apache-async4", "apache5-1", "apache5-latest"})

@@ -3,45 +3,23 @@ package io.mcpegress.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mcpegress.testkit.ChildJvm;
-import io.mcpegress.testkit.SquidProxy;
-import io.mcpegress.testkit.TargetServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The tamper evidence end to end: the real agent writes a keyed (HMAC) trail that rotates every
  * few lines, and {@code java -jar mcp-egress-agent.jar verify} accepts it with the key, and
  * rejects it with the wrong key, without the key, and after a rotated file or a line is deleted.
  */
-class AuditChainIT {
+class AuditChainIT extends ProxiedTargetTest {
 
     static final String KEY_ENV = "IT_AUDIT_HMAC_KEY";
     static final String KEY = "it-secret-7f3a9c";
-
-    static SquidProxy squid;
-    static TargetServer target;
-
-    @TempDir
-    Path dir;
-
-    @BeforeAll
-    static void start() {
-        squid = SquidProxy.shared();
-        target = TargetServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        target.close();
-    }
 
     @Test
     void aKeyedRotatedTrailVerifiesAndEveryTamperingIsCaught() throws Exception {

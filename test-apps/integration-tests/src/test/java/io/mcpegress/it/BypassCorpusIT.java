@@ -4,11 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.mcpegress.testkit.AuditLog;
 import io.mcpegress.testkit.ChildJvm;
 import io.mcpegress.testkit.Jdks;
-import io.mcpegress.testkit.SquidProxy;
-import io.mcpegress.testkit.TargetServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,27 +32,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code EgressDeniedException} and there is a denied event for it — or was refused by the client
  * library itself before any connection (a URL it cannot parse, a name it cannot resolve).
  */
-class BypassCorpusIT {
+class BypassCorpusIT extends ProxiedTargetTest {
 
     static final List<String> APPS = List.of("jdk-clients", "okhttp3", "okhttp4", "okhttp5", "apache4", "apache-async4", "apache5-latest",
             "jetty-client");
-
-    static SquidProxy squid;
-    static TargetServer target;
-
-    @TempDir
-    Path dir;
-
-    @BeforeAll
-    static void start() {
-        squid = SquidProxy.shared();
-        target = TargetServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        target.close();
-    }
 
     static Stream<Arguments> appsAndJdks() {
         return APPS.stream().flatMap(app -> Jdks.all().stream().map(jdk -> Arguments.of(app, jdk)));

@@ -3,11 +3,7 @@ package io.mcpegress.it;
 import io.mcpegress.testkit.AuditLog;
 import io.mcpegress.testkit.ChildJvm;
 import io.mcpegress.testkit.SquidProxy;
-import io.mcpegress.testkit.TargetServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,26 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Configuration as an operator meets it: the four sources and their precedence, and a bad value
  * stopping the JVM at start with one line that names the key, the value and the expected form.
  */
-class ConfigurationIT {
+class ConfigurationIT extends ProxiedTargetTest {
 
     static final int CONFIG_ERROR_EXIT = 78;
-
-    static SquidProxy squid;
-    static TargetServer target;
-
-    @TempDir
-    Path dir;
-
-    @BeforeAll
-    static void start() {
-        squid = SquidProxy.shared();
-        target = TargetServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        target.close();
-    }
 
     /** A JVM that makes one call to the target (through the proxy when routing is on). */
     private ChildJvm.Builder app(String scenario) {

@@ -4,11 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.mcpegress.testkit.AuditLog;
 import io.mcpegress.testkit.ChildJvm;
 import io.mcpegress.testkit.SquidProxy;
-import io.mcpegress.testkit.TargetServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,24 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * denied destination fails the call, monitor mode lets calls through but says which rule would
  * have stopped them. Only loopback destinations are used.
  */
-class EgressPolicyIT {
-
-    static SquidProxy squid;
-    static TargetServer target;
-
-    @TempDir
-    Path dir;
-
-    @BeforeAll
-    static void start() {
-        squid = SquidProxy.shared();
-        target = TargetServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        target.close();
-    }
+class EgressPolicyIT extends ProxiedTargetTest {
 
     private List<String> run(Path audit, String[] props, String... urls) throws Exception {
         Path results = dir.resolve("results.txt");

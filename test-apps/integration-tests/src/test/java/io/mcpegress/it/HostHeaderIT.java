@@ -3,11 +3,6 @@ package io.mcpegress.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mcpegress.testkit.AuditLog;
 import io.mcpegress.testkit.ChildJvm;
-import io.mcpegress.testkit.SquidProxy;
-import io.mcpegress.testkit.TargetServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -29,24 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * HttpURLConnection (with {@code sun.net.http.allowRestrictedHeaders=true}), OkHttp, Apache 4
  * classic and async, Apache 5 classic and async.
  */
-class HostHeaderIT {
-
-    static SquidProxy squid;
-    static TargetServer target;
-
-    @TempDir
-    Path dir;
-
-    @BeforeAll
-    static void start() {
-        squid = SquidProxy.shared();
-        target = TargetServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        target.close();
-    }
+class HostHeaderIT extends ProxiedTargetTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"jdk-clients", "okhttp4", "apache4", "apache-async4", "apache5-latest"})

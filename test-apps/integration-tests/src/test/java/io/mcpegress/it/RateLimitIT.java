@@ -4,10 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.mcpegress.testkit.AuditLog;
 import io.mcpegress.testkit.ChildJvm;
 import io.mcpegress.testkit.SquidProxy;
-import io.mcpegress.testkit.TargetServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -27,24 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the other 8 fail with the agent's exception, reason {@code rate-limit}, before anything is sent
  * — checked at the destination, in Squid's access log and in the audit events.
  */
-class RateLimitIT {
-
-    static SquidProxy squid;
-    static TargetServer target;
-
-    @TempDir
-    Path dir;
-
-    @BeforeAll
-    static void start() {
-        squid = SquidProxy.shared();
-        target = TargetServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        target.close();
-    }
+class RateLimitIT extends ProxiedTargetTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"jdk-clients", "apache5-latest"})
