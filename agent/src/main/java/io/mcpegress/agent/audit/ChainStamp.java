@@ -1,5 +1,9 @@
 package io.mcpegress.agent.audit;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+
+import java.io.IOException;
+
 /**
  * The tamper-evidence fields of the line being encoded, set by {@link ChainedEncoder} before it
  * calls the schema encoder, which writes them where its schema wants them (ECS:
@@ -21,6 +25,21 @@ public final class ChainStamp {
     private final String algorithm;
     private long sequence;
     private String prevHash = HASH_PLACEHOLDER;
+
+    /**
+     * The {@code chain} object (algorithm, run, previous hash, this line's hash placeholder) into
+     * the object the generator has open; nothing when the trail is not chained.
+     */
+    static void writeChainObject(JsonGenerator g, ChainStamp chain) throws IOException {
+        if (chain != null) {
+            g.writeObjectFieldStart("chain");
+            g.writeStringField("alg", chain.algorithm());
+            g.writeStringField("run", chain.run());
+            g.writeStringField("prev_hash", chain.prevHash());
+            g.writeStringField(HASH_KEY, HASH_PLACEHOLDER);
+            g.writeEndObject();
+        }
+    }
 
     ChainStamp(String run, String algorithm) {
         this.run = run;

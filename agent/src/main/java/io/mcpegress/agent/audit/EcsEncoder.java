@@ -247,7 +247,7 @@ public final class EcsEncoder implements ChainableEncoder {
                 // socket guard: the class that opened an uninstrumented connection
                 g.writeStringField("caller", e.caller());
             }
-            writeChain(g);
+            ChainStamp.writeChainObject(g, chain);
             g.writeEndObject();
             g.writeEndObject();
 
@@ -288,39 +288,8 @@ public final class EcsEncoder implements ChainableEncoder {
 
             g.writeObjectFieldStart("mcp");
             g.writeObjectFieldStart("egress");
-            writeStringIfSet(g, "config_hash", e.configHash());
-            writeStringIfSet(g, "mode", e.mode());
-            writeStringIfSet(g, "proxy", e.proxy());
-            if (e.modules() != null) {
-                g.writeArrayFieldStart("modules");
-                for (String m : e.modules()) {
-                    g.writeString(m);
-                }
-                g.writeEndArray();
-            }
-            if (e.kind() == AgentEvent.Kind.DROPPED) {
-                g.writeNumberField("dropped", e.droppedSinceLastReport());
-            }
-            if (e.library() != null) {
-                g.writeObjectFieldStart("library");
-                g.writeStringField("name", e.library());
-                writeStringIfSet(g, "version", e.libraryVersion());
-                writeStringIfSet(g, "class", e.className());
-                g.writeEndObject();
-            }
-            AgentCounters c = e.counters();
-            if (c != null) {
-                g.writeObjectFieldStart("stats");
-                g.writeNumberField("exchanges", c.exchanges());
-                g.writeNumberField("denied", c.denied());
-                g.writeNumberField("dropped", c.dropped());
-                g.writeNumberField("queue_depth", c.queueDepth());
-                g.writeNumberField("spooled", c.spooled());
-                g.writeNumberField("sink_errors", c.sinkErrors());
-                g.writeNumberField("advice_errors", c.adviceErrors());
-                g.writeEndObject();
-            }
-            writeChain(g);
+            AgentEventDetails.write(g, e);
+            ChainStamp.writeChainObject(g, chain);
             g.writeEndObject();
             g.writeEndObject();
 
@@ -361,23 +330,7 @@ public final class EcsEncoder implements ChainableEncoder {
         }
     }
 
-    /** {@code mcp.egress.chain}: algorithm, run, previous hash and this line's hash (placeholder, see ChainedEncoder). */
-    private void writeChain(JsonGenerator g) throws IOException {
-        if (chain != null) {
-            g.writeObjectFieldStart("chain");
-            g.writeStringField("alg", chain.algorithm());
-            g.writeStringField("run", chain.run());
-            g.writeStringField("prev_hash", chain.prevHash());
-            g.writeStringField(ChainStamp.HASH_KEY, ChainStamp.HASH_PLACEHOLDER);
-            g.writeEndObject();
-        }
-    }
 
-    private static void writeStringIfSet(JsonGenerator g, String field, String value) throws IOException {
-        if (value != null) {
-            g.writeStringField(field, value);
-        }
-    }
 
     /**
      * OpenTelemetry semantic-convention fields outside {@code mcp}: {@code gen_ai.tool.name} and

@@ -149,27 +149,27 @@ public final class OcsfEncoder implements ChainableEncoder {
         }
         if (e.ruleset() != null || e.reason() != null) {
             g.writeObjectFieldStart("rule");
-            writeStringIfSet(g, "ruleset", e.ruleset());
-            writeStringIfSet(g, "reason", e.reason());
+            AgentEventDetails.stringIfSet(g, "ruleset", e.ruleset());
+            AgentEventDetails.stringIfSet(g, "reason", e.reason());
             g.writeEndObject();
         }
-        writeStringIfSet(g, "error_type", e.errorType());
+        AgentEventDetails.stringIfSet(g, "error_type", e.errorType());
         if (mcp != null) {
             g.writeObjectFieldStart("mcp");
-            writeStringIfSet(g, "method", mcp.method());
-            writeStringIfSet(g, "tool_name", mcp.toolName());
-            writeStringIfSet(g, "request_id", mcp.requestId());
-            writeStringIfSet(g, "session_id", mcp.sessionId());
-            writeStringIfSet(g, "client_name", mcp.clientName());
-            writeStringIfSet(g, "client_version", mcp.clientVersion());
-            writeStringIfSet(g, "server_name", mcp.serverName());
-            writeStringIfSet(g, "server_version", mcp.serverVersion());
+            AgentEventDetails.stringIfSet(g, "method", mcp.method());
+            AgentEventDetails.stringIfSet(g, "tool_name", mcp.toolName());
+            AgentEventDetails.stringIfSet(g, "request_id", mcp.requestId());
+            AgentEventDetails.stringIfSet(g, "session_id", mcp.sessionId());
+            AgentEventDetails.stringIfSet(g, "client_name", mcp.clientName());
+            AgentEventDetails.stringIfSet(g, "client_version", mcp.clientVersion());
+            AgentEventDetails.stringIfSet(g, "server_name", mcp.serverName());
+            AgentEventDetails.stringIfSet(g, "server_version", mcp.serverVersion());
             if (hasTrace(mcp)) {
                 g.writeStringField("parent_span_id", mcp.traceparent().substring(36, 52));
             }
             g.writeEndObject();
         }
-        writeChain(g);
+        ChainStamp.writeChainObject(g, chain);
         g.writeEndObject();
     }
 
@@ -205,39 +205,8 @@ public final class OcsfEncoder implements ChainableEncoder {
 
         g.writeObjectFieldStart("unmapped");
         g.writeStringField("action", e.kind().action());
-        writeStringIfSet(g, "config_hash", e.configHash());
-        writeStringIfSet(g, "mode", e.mode());
-        writeStringIfSet(g, "proxy", e.proxy());
-        if (e.modules() != null) {
-            g.writeArrayFieldStart("modules");
-            for (String m : e.modules()) {
-                g.writeString(m);
-            }
-            g.writeEndArray();
-        }
-        if (e.kind() == AgentEvent.Kind.DROPPED) {
-            g.writeNumberField("dropped", e.droppedSinceLastReport());
-        }
-        if (e.library() != null) {
-            g.writeObjectFieldStart("library");
-            g.writeStringField("name", e.library());
-            writeStringIfSet(g, "version", e.libraryVersion());
-            writeStringIfSet(g, "class", e.className());
-            g.writeEndObject();
-        }
-        AgentCounters c = e.counters();
-        if (c != null) {
-            g.writeObjectFieldStart("stats");
-            g.writeNumberField("exchanges", c.exchanges());
-            g.writeNumberField("denied", c.denied());
-            g.writeNumberField("dropped", c.dropped());
-            g.writeNumberField("queue_depth", c.queueDepth());
-            g.writeNumberField("spooled", c.spooled());
-            g.writeNumberField("sink_errors", c.sinkErrors());
-            g.writeNumberField("advice_errors", c.adviceErrors());
-            g.writeEndObject();
-        }
-        writeChain(g);
+        AgentEventDetails.write(g, e);
+        ChainStamp.writeChainObject(g, chain);
         g.writeEndObject();
     }
 
@@ -328,16 +297,6 @@ public final class OcsfEncoder implements ChainableEncoder {
         g.writeEndObject();
     }
 
-    private void writeChain(JsonGenerator g) throws IOException {
-        if (chain != null) {
-            g.writeObjectFieldStart("chain");
-            g.writeStringField("alg", chain.algorithm());
-            g.writeStringField("run", chain.run());
-            g.writeStringField("prev_hash", chain.prevHash());
-            g.writeStringField(ChainStamp.HASH_KEY, ChainStamp.HASH_PLACEHOLDER);
-            g.writeEndObject();
-        }
-    }
 
     private static boolean hasTrace(McpContext mcp) {
         return mcp != null && mcp.traceparent() != null && TRACEPARENT.matcher(mcp.traceparent()).matches();
@@ -357,9 +316,4 @@ public final class OcsfEncoder implements ChainableEncoder {
         return s.charAt(0) + s.substring(1).toLowerCase(Locale.ROOT);
     }
 
-    private static void writeStringIfSet(JsonGenerator g, String field, String value) throws IOException {
-        if (value != null) {
-            g.writeStringField(field, value);
-        }
-    }
 }
