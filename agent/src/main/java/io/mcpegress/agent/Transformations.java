@@ -57,6 +57,7 @@ final class Transformations {
         AgentBuilder builder = newAgentBuilder()
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(new FailureListener())
                 .ignore(nameStartsWith("io.mcpegress.")
                         .or(nameStartsWith("net.bytebuddy."))
