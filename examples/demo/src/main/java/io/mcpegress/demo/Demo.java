@@ -72,7 +72,19 @@ public final class Demo {
             JsonNode denied = log.events().stream().filter(e -> "blocked".equals(AuditLog.text(e, "mcp.egress.route")))
                     .findFirst().orElseThrow(() -> new IllegalStateException("the SSRF attempt was not denied"));
             System.out.println("\nThe denied SSRF attempt in full (ECS JSON):\n  " + denied);
+            verify(agentJar, audit);
         }
+    }
+
+    /** The tamper evidence: the agent jar's own verifier checks the hash chain of every run in the file. */
+    private static void verify(Path agentJar, Path audit) throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(java.toString(), "-jar", agentJar.toString(), "verify", audit.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        int exit = p.waitFor();
+        System.out.println("\njava -jar mcp-egress-agent.jar verify " + audit.getFileName() + "  (exit " + exit + "):\n  "
+                + out.replace("\n", "\n  "));
     }
 
     /** One {@code tools/call} through the Inspector CLI, which starts the server as its stdio child. */
