@@ -90,13 +90,7 @@ public final class AgentConfig {
     public String configHash() {
         StringBuilder sb = new StringBuilder();
         new java.util.TreeMap<>(raw).forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
-        try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(digest);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return io.mcpegress.agent.util.Sha256.hex(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     public String auditFormat() {

@@ -4,13 +4,11 @@ import io.mcpegress.agent.audit.AgentEvent;
 import io.mcpegress.agent.audit.AuditPipeline;
 import io.mcpegress.agent.config.ConfigException;
 import io.mcpegress.agent.util.AgentLog;
+import io.mcpegress.agent.util.Sha256;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * Watches the policy file and applies a changed one without a restart, so security teams can
@@ -77,9 +75,8 @@ public final class PolicyReloader {
 
     private static String hash(Path file) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
-            return HexFormat.of().formatHex(digest);
-        } catch (IOException | NoSuchAlgorithmException e) {
+            return Sha256.hex(Files.readAllBytes(file));
+        } catch (IOException e) {
             return null;
         }
     }

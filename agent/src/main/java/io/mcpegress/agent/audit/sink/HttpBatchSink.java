@@ -154,10 +154,7 @@ public final class HttpBatchSink implements NetworkSink, BatchDelivery {
 
     @Override
     public void write(byte[] line, int offset, int length) throws IOException {
-        int end = offset + length;
-        while (end > offset && (line[end - 1] == '\n' || line[end - 1] == '\r')) {
-            end--;
-        }
+        int end = Lines.endWithoutNewline(line, offset, length);
         byte[] json = new byte[end - offset];
         System.arraycopy(line, offset, json, 0, json.length);
         synchronized (lock) {
@@ -330,12 +327,7 @@ public final class HttpBatchSink implements NetworkSink, BatchDelivery {
     }
 
     private static String contentId(byte[] event) {
-        try {
-            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(event);
-            return java.util.HexFormat.of().formatHex(d, 0, 20);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return java.util.HexFormat.of().formatHex(io.mcpegress.agent.util.Sha256.digest(event), 0, 20);
     }
 
     private MiniHttpClient.Response send(MiniHttpClient client, List<HttpWireFormat.Item> items) throws IOException {

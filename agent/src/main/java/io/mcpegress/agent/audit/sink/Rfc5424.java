@@ -67,10 +67,7 @@ final class Rfc5424 {
         param(h, "client", f.client);
         h.append("] ");
 
-        int end = offset + length;
-        while (end > offset && (line[end - 1] == '\n' || line[end - 1] == '\r')) {
-            end--;
-        }
+        int end = Lines.endWithoutNewline(line, offset, length);
         byte[] head = h.toString().getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream out = new ByteArrayOutputStream(head.length + (end - offset) + 3);
         out.write(head, 0, head.length);

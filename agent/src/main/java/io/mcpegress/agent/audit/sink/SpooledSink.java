@@ -67,10 +67,7 @@ public final class SpooledSink implements NetworkSink {
     /** Writer thread: appends to the spool (waiting for room under the block policy). */
     @Override
     public void write(byte[] line, int offset, int length) throws IOException {
-        int end = offset + length;
-        while (end > offset && (line[end - 1] == '\n' || line[end - 1] == '\r')) {
-            end--;
-        }
+        int end = Lines.endWithoutNewline(line, offset, length);
         int n = end - offset;
         if (spool.append(line, offset, n)) {
             return;
