@@ -1,19 +1,14 @@
 package io.mcpegress.instrumentation.apache4;
 
+import io.mcpegress.instrumentation.api.AdviceScan;
 import io.mcpegress.instrumentation.api.StrictTypeMatcher;
 
 import io.mcpegress.instrumentation.api.TypeInstrumentation;
 import io.mcpegress.instrumentation.api.TypeInstrumentation.AdviceBinding;
 import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.Handle;
-import net.bytebuddy.jar.asm.MethodVisitor;
-import net.bytebuddy.jar.asm.Opcodes;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -84,46 +79,6 @@ class ModuleAgainstLibraryTest {
 
     static final class Unrelated {
         void other() {
-        }
-    }
-
-    /** Reads an advice class file: no invokedynamic, no reference to agent-side classes. */
-    static final class AdviceScan {
-        static void check(String adviceClass) throws IOException {
-            String resource = adviceClass.replace('.', '/') + ".class";
-            List<String> problems = new ArrayList<>();
-            try (InputStream in = AdviceScan.class.getClassLoader().getResourceAsStream(resource)) {
-                assertThat(in).as(resource).isNotNull();
-                new ClassReader(in).accept(new ClassVisitor(Opcodes.ASM9) {
-                    @Override
-                    public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
-                                                     String[] exceptions) {
-                        return new MethodVisitor(Opcodes.ASM9) {
-                            @Override
-                            public void visitInvokeDynamicInsn(String n, String d, Handle bsm, Object... args) {
-                                problems.add(name + ": invokedynamic " + bsm);
-                            }
-
-                            @Override
-                            public void visitMethodInsn(int opcode, String owner, String n, String d, boolean itf) {
-                                agentSide(owner, name + " calls " + owner + "." + n);
-                            }
-
-                            @Override
-                            public void visitFieldInsn(int opcode, String owner, String n, String d) {
-                                agentSide(owner, name + " reads " + owner + "." + n);
-                            }
-
-                            private void agentSide(String owner, String what) {
-                                if (owner.startsWith("io/mcpegress/") && !owner.startsWith("io/mcpegress/bootstrap/")) {
-                                    problems.add(what);
-                                }
-                            }
-                        };
-                    }
-                }, 0);
-            }
-            assertThat(problems).as(adviceClass).isEmpty();
         }
     }
 }
