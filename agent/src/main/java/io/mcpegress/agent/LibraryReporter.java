@@ -2,7 +2,6 @@ package io.mcpegress.agent;
 
 import io.mcpegress.agent.audit.AgentEvent;
 import io.mcpegress.agent.audit.AuditPipeline;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
@@ -31,14 +30,14 @@ final class LibraryReporter {
         this.pipeline = pipeline;
     }
 
-    AgentBuilder.RawMatcher wrap(String moduleName, ElementMatcher<? super TypeDescription> typeMatcher) {
-        return (type, classLoader, module, classBeingRedefined, protectionDomain) -> {
+    NamedClassWeaver.TypeCondition wrap(String moduleName, ElementMatcher<? super TypeDescription> typeMatcher) {
+        return (type, protectionDomain) -> {
             boolean matched;
             try {
                 matched = typeMatcher.matches(type);
             } catch (RuntimeException e) {
                 report(moduleName, type, protectionDomain, e.getMessage());
-                throw e; // the transformation listener logs it too
+                throw e; // the weaver logs it too
             }
             if (matched) {
                 report(moduleName, type, protectionDomain, null);

@@ -24,6 +24,14 @@ public interface InstrumentationModule {
     }
 
     /**
+     * JDK classes this module instruments only once its library is in use: woven when the module's
+     * advice calls {@code io.mcpegress.bootstrap.DeferredWeaving.weaveNow()}, not at JVM start.
+     */
+    default Set<String> deferredJdkClassNames() {
+        return Set.of();
+    }
+
+    /**
      * JDK modules whose classes call the bootstrap facade from woven advice; the agent adds a
      * read edge from each of them to the bootstrap class path's unnamed module.
      */

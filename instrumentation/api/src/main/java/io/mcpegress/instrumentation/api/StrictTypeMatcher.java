@@ -4,7 +4,6 @@ import io.mcpegress.instrumentation.api.TypeInstrumentation.AdviceBinding;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
 
 /**
  * Matches one library class by its exact name (so it only ever matches where the library is on the
@@ -13,7 +12,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
  * bypass; throwing here makes the agent's transformation listener report the class as
  * "could not instrument ... NOT routed or audited".
  */
-public final class StrictTypeMatcher implements ElementMatcher<TypeDescription> {
+public final class StrictTypeMatcher extends ElementMatcher.Junction.AbstractBase<TypeDescription> {
 
     private final AdviceBinding[] bindings;
 
@@ -22,13 +21,13 @@ public final class StrictTypeMatcher implements ElementMatcher<TypeDescription> 
     }
 
     public static TypeInstrumentation instrument(String typeName, AdviceBinding... bindings) {
-        return TypeInstrumentation.of(named(typeName).and(new StrictTypeMatcher(bindings)), bindings);
+        return TypeInstrumentation.of(typeName, new StrictTypeMatcher(bindings), bindings);
     }
 
     /** Like {@link #instrument} for one variant of the advice, chosen by {@code variant}. */
     public static TypeInstrumentation instrument(String typeName, ElementMatcher<? super TypeDescription> variant,
                                           AdviceBinding... bindings) {
-        return TypeInstrumentation.of(named(typeName).and(new StrictTypeMatcher(bindings)).and(variant), bindings);
+        return TypeInstrumentation.of(typeName, new StrictTypeMatcher(bindings).and(variant), bindings);
     }
 
     @Override

@@ -6,12 +6,19 @@ import net.bytebuddy.matcher.ElementMatcher;
 
 import java.util.List;
 
+import static net.bytebuddy.matcher.ElementMatchers.any;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+
 /**
- * Advice for one type: which type, and which advice class applies to which methods.
- * Matchers should be exact names; broad super-type scans cost startup time.
+ * Advice for one class, named exactly: the agent looks each class that loads up by its name and
+ * parses nothing else, so start-up never pays for classes the agent does not touch.
  */
 public interface TypeInstrumentation {
 
+    /** The class's binary name ({@code okhttp3.Address}, {@code a.b.Outer$Inner}). */
+    String typeName();
+
+    /** The whole condition on the class: its name, plus any version variant or strictness check. */
     ElementMatcher<TypeDescription> typeMatcher();
 
     List<AdviceBinding> adviceBindings();
@@ -20,17 +27,34 @@ public interface TypeInstrumentation {
     record AdviceBinding(ElementMatcher<? super MethodDescription> methods, String adviceClassName) {
     }
 
-    static TypeInstrumentation of(ElementMatcher<TypeDescription> type, AdviceBinding... bindings) {
+    static TypeInstrumentation of(String typeName, AdviceBinding... bindings) {
+        return of(typeName, any(), bindings);
+    }
+
+    /** @param condition what the named class must also satisfy (e.g. which variant of a version it is) */
+    static TypeInstrumentation of(String typeName, ElementMatcher<? super TypeDescription> condition,
+                                  AdviceBinding... bindings) {
         List<AdviceBinding> list = List.of(bindings);
+        ElementMatcher<TypeDescription> matcher = named(typeName).and(condition);
         return new TypeInstrumentation() {
             @Override
+            public String typeName() {
+                return typeName;
+            }
+
+            @Override
             public ElementMatcher<TypeDescription> typeMatcher() {
-                return type;
+                return matcher;
             }
 
             @Override
             public List<AdviceBinding> adviceBindings() {
                 return list;
+            }
+
+            @Override
+            public String toString() {
+                return typeName;
             }
         };
     }

@@ -3,7 +3,6 @@ package io.mcpegress.instrumentation.api;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
 
 /**
  * A client class of the library that the client layer does not instrument. Its loading, which only
@@ -20,7 +19,7 @@ public final class UnsupportedClient implements ElementMatcher<TypeDescription> 
     }
 
     public static TypeInstrumentation reportOnLoad(String typeName, String reason) {
-        return TypeInstrumentation.of(named(typeName).and(new UnsupportedClient(reason)));
+        return TypeInstrumentation.of(typeName, new UnsupportedClient(reason));
     }
 
     @Override

@@ -39,7 +39,7 @@ public final class HttpUrlConnectionModule implements InstrumentationModule {
 
     @Override
     public List<TypeInstrumentation> typeInstrumentations() {
-        return List.of(TypeInstrumentation.of(named(CONNECTION),
+        return List.of(TypeInstrumentation.of(CONNECTION,
                 new AdviceBinding(isConstructor().and(takesArguments(3))
                         .and(takesArgument(0, named("java.net.URL")))
                         .and(takesArgument(1, named("java.net.Proxy"))), RouteConnectionAdvice.class.getName()),

@@ -38,17 +38,17 @@ public final class JdkHttpClientModule implements InstrumentationModule {
     @Override
     public List<TypeInstrumentation> typeInstrumentations() {
         return List.of(
-                TypeInstrumentation.of(named(REQUEST_IMPL),
+                TypeInstrumentation.of(REQUEST_IMPL,
                         // the request the client sends, built from the user's HttpRequest
                         new AdviceBinding(isConstructor().and(takesArgument(0, named("java.net.http.HttpRequest")))
                                 .and(takesArguments(2)), RouteRequestAdvice.class.getName()),
                         // a redirect hop (the proxy would otherwise be copied from the first hop)
                         new AdviceBinding(isConstructor().and(takesArgument(0, named("java.net.URI"))),
                                 RouteRequestAdvice.class.getName())),
-                TypeInstrumentation.of(named(EXCHANGE),
+                TypeInstrumentation.of(EXCHANGE,
                         new AdviceBinding(named("responseAsync").and(takesArguments(0)),
                                 AuditExchangeAdvice.class.getName())),
-                TypeInstrumentation.of(named(CLIENT_IMPL),
+                TypeInstrumentation.of(CLIENT_IMPL,
                         new AdviceBinding(named("send").and(takesArguments(2)), UnwrapDenialAdvice.class.getName())));
     }
 

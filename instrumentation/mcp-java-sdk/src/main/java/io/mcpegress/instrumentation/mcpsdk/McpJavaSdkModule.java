@@ -88,42 +88,42 @@ public final class McpJavaSdkModule implements InstrumentationModule {
     @Override
     public List<TypeInstrumentation> typeInstrumentations() {
         return List.of(
-                TypeInstrumentation.of(named(SERVER_SESSION),
+                TypeInstrumentation.of(SERVER_SESSION,
                         new AdviceBinding(named("handleIncomingRequest").and(takesArguments(2))
                                 .and(takesArgument(0, named(JSONRPC_REQUEST))), HandleRequestAdvice.class.getName()),
                         new AdviceBinding(isConstructor(), RegisterScheduleHookAdvice.class.getName())),
-                TypeInstrumentation.of(named(STREAMABLE_SESSION),
+                TypeInstrumentation.of(STREAMABLE_SESSION,
                         new AdviceBinding(isConstructor(), RegisterScheduleHookAdvice.class.getName()),
                         new AdviceBinding(isConstructor(), StreamableSessionClientAdvice.class.getName())),
-                TypeInstrumentation.of(named(STREAMABLE_STREAM),
+                TypeInstrumentation.of(STREAMABLE_STREAM,
                         new AdviceBinding(named("handle").and(takesArguments(1))
                                 .and(takesArgument(0, named(JSONRPC_REQUEST))), StreamableHandleAdvice.class.getName())),
-                TypeInstrumentation.of(named(STATELESS_HANDLER),
+                TypeInstrumentation.of(STATELESS_HANDLER,
                         new AdviceBinding(named("handleRequest").and(takesArguments(2))
                                 .and(takesArgument(0, named(TRANSPORT_CONTEXT)))
                                 .and(takesArgument(1, named(JSONRPC_REQUEST))), StatelessHandleRequestAdvice.class.getName()),
                         new AdviceBinding(isConstructor(), RegisterScheduleHookAdvice.class.getName())),
-                TypeInstrumentation.of(named(ASYNC_SERVER),
+                TypeInstrumentation.of(ASYNC_SERVER,
                         new AdviceBinding(isConstructor(), ServerInfoAdvice.class.getName())),
-                TypeInstrumentation.of(named(STATELESS_ASYNC_SERVER),
+                TypeInstrumentation.of(STATELESS_ASYNC_SERVER,
                         new AdviceBinding(isConstructor(), ServerInfoAdvice.class.getName())),
-                TypeInstrumentation.of(named(MONO_DEFER),
+                TypeInstrumentation.of(MONO_DEFER,
                         new AdviceBinding(named("subscribe").and(takesArguments(1)), DeferSubscribeAdvice.class.getName())),
-                TypeInstrumentation.of(named(THREAD_POOL_EXECUTOR),
+                TypeInstrumentation.of(THREAD_POOL_EXECUTOR,
                         new AdviceBinding(named("execute").and(takesArguments(1))
                                 .and(takesArgument(0, named(RUNNABLE))), ExecutorExecuteAdvice.class.getName())),
                 // execute/submit do not reach ThreadPoolExecutor.execute: they all end in schedule
-                TypeInstrumentation.of(named(SCHEDULED_THREAD_POOL_EXECUTOR),
+                TypeInstrumentation.of(SCHEDULED_THREAD_POOL_EXECUTOR,
                         new AdviceBinding(named("schedule").and(takesArguments(3))
                                 .and(takesArgument(0, named(RUNNABLE))), ExecutorExecuteAdvice.class.getName()),
                         new AdviceBinding(named("schedule").and(takesArguments(3))
                                 .and(takesArgument(0, named(CALLABLE))), CallableArgumentAdvice.class.getName())),
-                TypeInstrumentation.of(named(FORK_JOIN_POOL),
+                TypeInstrumentation.of(FORK_JOIN_POOL,
                         new AdviceBinding(namedOneOf("execute", "submit").and(not(isBridge()))
                                 .and(takesArgument(0, named(RUNNABLE))), ForkJoinRunnableAdvice.class.getName()),
                         new AdviceBinding(named("submit").and(not(isBridge())).and(takesArguments(1))
                                 .and(takesArgument(0, named(CALLABLE))), CallableArgumentAdvice.class.getName())),
-                TypeInstrumentation.of(named(COMPLETABLE_FUTURE),
+                TypeInstrumentation.of(COMPLETABLE_FUTURE,
                         new AdviceBinding(named("asyncSupplyStage").and(takesArguments(2))
                                 .and(takesArgument(1, named("java.util.function.Supplier"))),
                                 CompletableFutureSupplyAdvice.class.getName()),
@@ -136,7 +136,7 @@ public final class McpJavaSdkModule implements InstrumentationModule {
                         asyncStage(named("uniHandleStage"), "java.util.function.BiFunction", AsyncStageBiFunctionAdvice.class),
                         asyncStage(named("uniWhenCompleteStage"), "java.util.function.BiConsumer",
                                 AsyncStageBiConsumerAdvice.class)),
-                TypeInstrumentation.of(named(VIRTUAL_THREAD),
+                TypeInstrumentation.of(VIRTUAL_THREAD,
                         new AdviceBinding(isConstructor().and(takesArguments(4)).and(takesArgument(3, named(RUNNABLE))),
                                 VirtualThreadAdvice.class.getName())));
     }
@@ -148,8 +148,13 @@ public final class McpJavaSdkModule implements InstrumentationModule {
                 .and(takesArgument(1, named(fnType))), advice.getName());
     }
 
+    /**
+     * The thread-hop classes matter only once an MCP server runs: they are woven when the first
+     * session (or stateless handler) is constructed, before it handles a request
+     * ({@link RegisterScheduleHookAdvice}), not at JVM start.
+     */
     @Override
-    public Set<String> jdkClassNames() {
+    public Set<String> deferredJdkClassNames() {
         return Set.of(THREAD_POOL_EXECUTOR, SCHEDULED_THREAD_POOL_EXECUTOR, FORK_JOIN_POOL, COMPLETABLE_FUTURE,
                 VIRTUAL_THREAD);
     }

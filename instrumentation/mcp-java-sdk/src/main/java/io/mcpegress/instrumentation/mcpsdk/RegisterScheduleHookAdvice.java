@@ -1,5 +1,6 @@
 package io.mcpegress.instrumentation.mcpsdk;
 
+import io.mcpegress.bootstrap.DeferredWeaving;
 import io.mcpegress.bootstrap.McpContextHolder;
 import net.bytebuddy.asm.Advice;
 import reactor.core.scheduler.Schedulers;
@@ -16,6 +17,7 @@ public final class RegisterScheduleHookAdvice {
 
     @Advice.OnMethodExit(suppress = Throwable.class)
     public static void exit() {
+        DeferredWeaving.weaveNow(); // the thread-hop classes, before this session's first request
         Schedulers.onScheduleHook("mcp-egress-agent.mcp-context", McpContextHolder.TASK_WRAPPER);
     }
 }

@@ -78,7 +78,7 @@ class McpJavaSdkModuleTest {
         if (Runtime.version().feature() >= 21) {
             assertThat(weave(pool, jdk, McpJavaSdkModule.VIRTUAL_THREAD)).containsExactly(VirtualThreadAdvice.class.getName());
         }
-        assertThat(new McpJavaSdkModule().jdkClassNames()).contains(McpJavaSdkModule.SCHEDULED_THREAD_POOL_EXECUTOR,
+        assertThat(new McpJavaSdkModule().deferredJdkClassNames()).contains(McpJavaSdkModule.SCHEDULED_THREAD_POOL_EXECUTOR,
                 McpJavaSdkModule.FORK_JOIN_POOL, McpJavaSdkModule.COMPLETABLE_FUTURE, McpJavaSdkModule.VIRTUAL_THREAD);
     }
 

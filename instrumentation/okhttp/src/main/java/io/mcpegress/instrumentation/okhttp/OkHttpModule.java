@@ -61,13 +61,13 @@ public final class OkHttpModule implements InstrumentationModule {
     @Override
     public List<TypeInstrumentation> typeInstrumentations() {
         return List.of(
-                TypeInstrumentation.of(named(ADDRESS).and(OkHttpApi.address()),
+                TypeInstrumentation.of(ADDRESS, OkHttpApi.address(),
                         new AdviceBinding(isConstructor(), RouteAddressAdvice.class.getName())),
-                TypeInstrumentation.of(named(CONNECT_INTERCEPTOR).and(okHttp3()).and(OkHttpApi.connectInterceptor()),
+                TypeInstrumentation.of(CONNECT_INTERCEPTOR, okHttp3().and(OkHttpApi.connectInterceptor()),
                         new AdviceBinding(intercept(), OkHttp3ExchangeAdvice.class.getName())),
-                TypeInstrumentation.of(named(CONNECT_INTERCEPTOR).and(not(okHttp3())).and(OkHttpApi.connectInterceptor()),
+                TypeInstrumentation.of(CONNECT_INTERCEPTOR, not(okHttp3()).and(OkHttpApi.connectInterceptor()),
                         new AdviceBinding(intercept(), ExchangeAdvice.class.getName())),
-                TypeInstrumentation.of(named(RETRY_INTERCEPTOR),
+                TypeInstrumentation.of(RETRY_INTERCEPTOR,
                         new AdviceBinding(intercept(), UnwrapDenialAdvice.class.getName())));
     }
 

@@ -44,17 +44,17 @@ public final class SocketGuardModule implements InstrumentationModule {
     @Override
     public List<TypeInstrumentation> typeInstrumentations() {
         return List.of(
-                TypeInstrumentation.of(named(SOCKET),
+                TypeInstrumentation.of(SOCKET,
                         new AdviceBinding(named("connect").and(takesArguments(2))
                                 .and(takesArgument(0, named("java.net.SocketAddress")))
                                 .and(takesArgument(1, int.class)), SocketConnectAdvice.class.getName())),
-                TypeInstrumentation.of(named(CHANNEL),
+                TypeInstrumentation.of(CHANNEL,
                         new AdviceBinding(named("connect").and(takesArguments(1))
                                 .and(takesArgument(0, named("java.net.SocketAddress"))), ChannelConnectAdvice.class.getName()),
                         new AdviceBinding(named("blockingConnect").and(takesArguments(2))
                                 .and(takesArgument(0, named("java.net.SocketAddress")))
                                 .and(takesArgument(1, long.class)), ChannelConnectAdvice.class.getName())),
-                TypeInstrumentation.of(named(ASYNC_CHANNEL),
+                TypeInstrumentation.of(ASYNC_CHANNEL,
                         new AdviceBinding(named("connect").and(takesArguments(1))
                                 .and(takesArgument(0, named("java.net.SocketAddress"))),
                                 AsyncChannelFutureConnectAdvice.class.getName()),

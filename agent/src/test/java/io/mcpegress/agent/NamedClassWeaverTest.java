@@ -1,0 +1,133 @@
+package io.mcpegress.agent;
+
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class NamedClassWeaverTest {
+
+    /** The class woven in these tests; loaded only through {@link #define}, never woven in place. */
+    public static class Greeter {
+        public String greet(String name) {
+            return "hello " + name;
+        }
+    }
+
+    public static class ShoutAdvice {
+        @Advice.OnMethodExit
+        static void exit(@Advice.Return(readOnly = false) String result) {
+            result = result.toUpperCase();
+        }
+    }
+
+    private static final String GREETER = Greeter.class.getName().replace('.', '/');
+
+    private static AgentBuilder.Transformer shout() {
+        return new AgentBuilder.Transformer.ForAdvice().include(NamedClassWeaverTest.class.getClassLoader())
+                .advice(named("greet"), ShoutAdvice.class.getName());
+    }
+
+    private static byte[] greeterClassfile() throws IOException {
+        try (InputStream in = Greeter.class.getResourceAsStream("NamedClassWeaverTest$Greeter.class")) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** Defines {@code bytes} as Greeter in a child loader so the woven class is the one called. */
+    private static Object greet(byte[] bytes, String name) throws Exception {
+        ClassLoader loader = new ClassLoader(NamedClassWeaverTest.class.getClassLoader()) {
+            @Override
+            protected Class<?> loadClass(String n, boolean resolve) throws ClassNotFoundException {
+                if (n.equals(Greeter.class.getName())) {
+                    synchronized (getClassLoadingLock(n)) {
+                        Class<?> c = findLoadedClass(n);
+                        return c != null ? c : defineClass(n, bytes, 0, bytes.length);
+                    }
+                }
+                return super.loadClass(n, resolve);
+            }
+        };
+        Class<?> greeter = loader.loadClass(Greeter.class.getName());
+        Object instance = greeter.getConstructor().newInstance();
+        return greeter.getMethod("greet", String.class).invoke(instance, name);
+    }
+
+    @Test
+    void aNamedClassIsWovenWhenItsConditionHolds() throws Exception {
+        AtomicReference<String> seen = new AtomicReference<>();
+        NamedClassWeaver weaver = new NamedClassWeaver(Map.of(GREETER, List.of(new NamedClassWeaver.Target("test",
+                (type, domain) -> {
+                    seen.set(type.getName());
+                    return true;
+                }, shout()))));
+        byte[] woven = weaver.transform(null, getClass().getClassLoader(), GREETER, null, null, greeterClassfile());
+        assertThat(woven).isNotNull();
+        assertThat(seen.get()).isEqualTo(Greeter.class.getName());
+        assertThat(greet(woven, "mcp")).isEqualTo("HELLO MCP");
+        assertThat(greet(greeterClassfile(), "mcp")).isEqualTo("hello mcp");
+    }
+
+    @Test
+    void anyOtherClassIsLeftAloneWithoutBeingParsed() throws Exception {
+        NamedClassWeaver weaver = new NamedClassWeaver(Map.of(GREETER, List.of(new NamedClassWeaver.Target("test",
+                (type, domain) -> true, shout()))));
+        byte[] garbage = {1, 2, 3}; // not a class file: parsing it would fail
+        assertThat(weaver.transform(null, null, "java/lang/String", null, null, garbage)).isNull();
+        assertThat(weaver.transform(null, null, null, null, null, garbage)).isNull();
+    }
+
+    @Test
+    void aClassWhoseConditionFailsIsNotWovenAndIsCountedAsAFailure() throws Exception {
+        long before = NamedClassWeaver.failedCount();
+        NamedClassWeaver refusing = new NamedClassWeaver(Map.of(GREETER, List.of(new NamedClassWeaver.Target("test",
+                (type, domain) -> false, shout()))));
+        assertThat(refusing.transform(null, getClass().getClassLoader(), GREETER, null, null, greeterClassfile())).isNull();
+        assertThat(NamedClassWeaver.failedCount()).isEqualTo(before);
+
+        NamedClassWeaver unsupported = new NamedClassWeaver(Map.of(GREETER, List.of(new NamedClassWeaver.Target("test",
+                (type, domain) -> {
+                    throw new IllegalStateException("unsupported version");
+                }, shout()))));
+        assertThat(unsupported.transform(null, getClass().getClassLoader(), GREETER, null, null, greeterClassfile())).isNull();
+        assertThat(NamedClassWeaver.failedCount()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void aTargetLoadedWhileAnotherIsBeingWovenIsReportedNotSkippedSilently() throws Exception {
+        long before = NamedClassWeaver.failedCount();
+        AtomicReference<byte[]> nested = new AtomicReference<>();
+        NamedClassWeaver[] weaver = new NamedClassWeaver[1];
+        weaver[0] = new NamedClassWeaver(Map.of(GREETER, List.of(new NamedClassWeaver.Target("test",
+                (type, domain) -> {
+                    try { // as if weaving Greeter made the JVM load another target
+                        nested.set(weaver[0].transform(null, getClass().getClassLoader(), GREETER, null, null,
+                                greeterClassfile()));
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return true;
+                }, shout()))));
+        assertThat(weaver[0].transform(null, getClass().getClassLoader(), GREETER, null, null, greeterClassfile()))
+                .isNotNull();
+        assertThat(nested.get()).isNull();
+        assertThat(NamedClassWeaver.failedCount()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void deferredTargetsApplyToClassesLoadedAfterTheyAreAdded() throws Exception {
+        NamedClassWeaver weaver = new NamedClassWeaver(Map.of());
+        assertThat(weaver.transform(null, getClass().getClassLoader(), GREETER, null, null, greeterClassfile())).isNull();
+        weaver.add(Map.of(GREETER, List.of(new NamedClassWeaver.Target("test", (type, domain) -> true, shout()))));
+        byte[] woven = weaver.transform(null, getClass().getClassLoader(), GREETER, null, null, greeterClassfile());
+        assertThat(greet(woven, "later")).isEqualTo("HELLO LATER");
+    }
+}
