@@ -45,15 +45,10 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  */
 public final class ApacheHttpClient5Module implements InstrumentationModule {
 
-    /** Client names, the prefix of {@code mcp.egress.client}; the library version is appended. */
-    static final String CLASSIC = "apache-httpclient5";
-    static final String ASYNC = "apache-httpclient5-async";
-
     /** {original request, URI, denial} of a denied classic exchange: retries of it are not new events. */
     static final String DENIED_ATTRIBUTE = "io.mcpegress.denied";
 
     static final String ROUTE = "org.apache.hc.client5.http.HttpRoute";
-    static final String H2_RUNTIME = "org.apache.hc.client5.http.impl.async.InternalH2AsyncExecRuntime";
     static final String CLASSIC_SCOPE = "org.apache.hc.client5.http.classic.ExecChain$Scope";
     static final String ASYNC_SCOPE = "org.apache.hc.client5.http.async.AsyncExecChain$Scope";
     static final String PROTOCOL_EXEC = "org.apache.hc.client5.http.impl.classic.ProtocolExec";

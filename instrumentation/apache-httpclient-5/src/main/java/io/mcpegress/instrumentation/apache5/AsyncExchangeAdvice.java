@@ -3,6 +3,7 @@ package io.mcpegress.instrumentation.apache5;
 import io.mcpegress.bootstrap.EgressDeniedException;
 import io.mcpegress.bootstrap.EgressHooks;
 import io.mcpegress.bootstrap.apache.AsyncExecCallbackAudit;
+import io.mcpegress.bootstrap.apache.HttpClient5Support;
 import net.bytebuddy.asm.Advice;
 import org.apache.hc.client5.http.async.AsyncExecCallback;
 import org.apache.hc.client5.http.async.AsyncExecChain;
@@ -35,14 +36,13 @@ public final class AsyncExchangeAdvice {
             uri = URI.create(scope.route.getTargetHost().toURI() + (path.startsWith("/") ? path : "/" + path));
         }
         Object earlier = scope.clientContext.getAttribute(ApacheHttpClient5Module.DENIED_ATTRIBUTE);
-        if (earlier instanceof Object[] && ((Object[]) earlier)[0] == scope.originalRequest
-                && uri.equals(((Object[]) earlier)[1]) && ((Object[]) earlier)[2] instanceof EgressDeniedException) {
-            return ((Object[]) earlier)[2]; // the retry of an exchange refused at connect time: same denial, no new event
+        if (earlier != null) {
+            Object repeated = HttpClient5Support.repeatedDenial(earlier, scope.originalRequest, uri);
+            if (repeated instanceof EgressDeniedException) {
+                return repeated; // the retry of an exchange refused at connect time: same denial, no new event
+            }
         }
-        Package library = asyncProtocolExec.getPackage();
-        String version = library == null ? null : library.getImplementationVersion();
-        Object handle = EgressHooks.exchangeStart(ApacheHttpClient5Module.ASYNC + "/" + (version == null ? "unknown" : version),
-                request.getMethod(), uri);
+        Object handle = EgressHooks.exchangeStart(HttpClient5Support.asyncClient(asyncProtocolExec), request.getMethod(), uri);
         EgressDeniedException denied = EgressHooks.denial(handle);
         if (denied == null) {
             org.apache.hc.core5.http.Header host = request.getFirstHeader("Host"); // only one the application set

@@ -2,6 +2,7 @@ package io.mcpegress.instrumentation.apache5;
 
 import io.mcpegress.bootstrap.EgressDeniedException;
 import io.mcpegress.bootstrap.EgressHooks;
+import io.mcpegress.bootstrap.apache.HttpClient5Support;
 import net.bytebuddy.asm.Advice;
 import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.core5.http.ClassicHttpRequest;
@@ -33,14 +34,13 @@ public final class ClassicExchangeAdvice {
             uri = URI.create(scope.route.getTargetHost().toURI() + (path.startsWith("/") ? path : "/" + path));
         }
         Object earlier = scope.clientContext.getAttribute(ApacheHttpClient5Module.DENIED_ATTRIBUTE);
-        if (earlier instanceof Object[] && ((Object[]) earlier)[0] == scope.originalRequest
-                && uri.equals(((Object[]) earlier)[1])) {
-            return ((Object[]) earlier)[2];
+        if (earlier != null) {
+            Object repeated = HttpClient5Support.repeatedDenial(earlier, scope.originalRequest, uri);
+            if (repeated != null) {
+                return repeated;
+            }
         }
-        Package library = protocolExec.getPackage();
-        String version = library == null ? null : library.getImplementationVersion();
-        Object handle = EgressHooks.exchangeStart(ApacheHttpClient5Module.CLASSIC + "/" + (version == null ? "unknown" : version),
-                request.getMethod(), uri);
+        Object handle = EgressHooks.exchangeStart(HttpClient5Support.classicClient(protocolExec), request.getMethod(), uri);
         EgressDeniedException denied = EgressHooks.denial(handle);
         if (denied == null) {
             org.apache.hc.core5.http.Header host = request.getFirstHeader("Host"); // only one the application set
@@ -84,8 +84,7 @@ public final class ClassicExchangeAdvice {
             return;
         }
         ProtocolVersion version = response.getVersion();
-        EgressHooks.exchangeEnd(handle, response.getCode(), version == null ? null
-                : version.getMajor() >= 2 ? String.valueOf(version.getMajor()) : version.getMajor() + "." + version.getMinor(),
-                null);
+        EgressHooks.exchangeEnd(handle, response.getCode(),
+                version == null ? null : HttpClient5Support.httpVersion(version.getMajor(), version.getMinor()), null);
     }
 }

@@ -1,12 +1,11 @@
 package io.mcpegress.instrumentation.apache5;
 
-import io.mcpegress.bootstrap.EgressHooks;
+import io.mcpegress.bootstrap.apache.HttpClient5Support;
 import net.bytebuddy.asm.Advice;
 import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.core5.http.HttpHost;
 
 import java.net.InetSocketAddress;
-import java.net.Proxy;
 
 /**
  * Routing for HttpClient 5.4 and 5.5: the rerouted route keeps the original target name (TLS server name).
@@ -31,28 +30,15 @@ public final class NamedRouteAdvice {
         if (route == null) {
             return;
         }
-        for (Object argument : arguments) {
-            if (argument != null && ApacheHttpClient5Module.H2_RUNTIME.equals(argument.getClass().getName())) {
-                return;
-            }
-        }
         HttpHost target = route.getTargetHost();
-        String scheme = target.getSchemeName();
-        boolean https = "https".equalsIgnoreCase(scheme);
-        if (!https && !"http".equalsIgnoreCase(scheme)) {
+        HttpHost proxy = route.getProxyHost();
+        InetSocketAddress address = HttpClient5Support.proxyFor(arguments, target.getSchemeName(), target.getHostName(),
+                target.getPort(), route.getHopCount(), proxy == null ? null : proxy.getHostName(),
+                proxy == null ? -1 : proxy.getPort());
+        if (address == null) {
             return;
         }
-        Proxy proxy = EgressHooks.route(ApacheHttpClient5Module.CLASSIC, scheme, target.getHostName(), target.getPort(), null);
-        if (proxy == null || proxy.type() != Proxy.Type.HTTP || !(proxy.address() instanceof InetSocketAddress)) {
-            return;
-        }
-        InetSocketAddress address = (InetSocketAddress) proxy.address();
-        HttpHost current = route.getProxyHost();
-        if (route.getHopCount() == 2 && current != null && current.getPort() == address.getPort()
-                && current.getHostName().equalsIgnoreCase(address.getHostString())) {
-            return;
-        }
-        route = new HttpRoute(target, route.getTargetName(), route.getLocalAddress(), new HttpHost(address.getHostString(), address.getPort()),
-                route.isSecure() || https);
+        route = new HttpRoute(target, route.getTargetName(), route.getLocalAddress(),
+                new HttpHost(address.getHostString(), address.getPort()), route.isSecure() || "https".equalsIgnoreCase(target.getSchemeName()));
     }
 }
