@@ -65,6 +65,9 @@ class LibraryEventsIT {
                     assertThat(AuditLog.text(e, "mcp.egress.library.name")).isEqualTo("apache-httpclient-4");
                     assertThat(AuditLog.text(e, "mcp.egress.library.version")).isEqualTo("4.5.14");
                 });
+        // a JVM that never starts an MCP server never has the MCP module's thread-hop JDK classes woven
+        assertThat(log.agentEvents("library-instrumented"))
+                .noneSatisfy(e -> assertThat(AuditLog.text(e, "mcp.egress.library.name")).isEqualTo("mcp-java-sdk"));
         assertThat(log.agentEvents("library-unsupported")).singleElement().satisfies(e -> {
             assertThat(AuditLog.text(e, "mcp.egress.library.class"))
                     .isEqualTo("org.apache.http.impl.client.MinimalHttpClient");

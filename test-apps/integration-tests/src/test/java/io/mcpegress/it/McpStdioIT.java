@@ -138,6 +138,14 @@ class McpStdioIT {
                 (format.equals("ecs") ? ecs.validate(e) : ocsf.validate(e)).forEach(err -> errors.add(err + "   in " + e));
             }
             assertThat(errors).as(format).isEmpty();
+            if (format.equals("ecs")) {
+                // the thread-hop JDK classes are woven when the server's first session starts (deferred weaving)
+                assertThat(log.agentEvents("library-instrumented")).anySatisfy(e -> {
+                    assertThat(text(e, "mcp.egress.library.name")).isEqualTo("mcp-java-sdk");
+                    // one event per module and location: the first of ThreadPoolExecutor, CompletableFuture, ...
+                    assertThat(text(e, "mcp.egress.library.class")).startsWith("java.util.concurrent.");
+                });
+            }
             if (format.equals("ocsf")) {
                 assertThat(text(tool, "actor.invoked_by")).isEqualTo("mcp tool get_forecast");
                 assertThat(text(tool, "trace.uid")).isEqualTo(TRACE_ID);

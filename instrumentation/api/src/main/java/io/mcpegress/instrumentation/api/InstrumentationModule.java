@@ -16,8 +16,10 @@ public interface InstrumentationModule {
     List<TypeInstrumentation> typeInstrumentations();
 
     /**
-     * JDK-internal classes this module instruments. The agent ignores {@code java.*},
-     * {@code jdk.*} and {@code sun.*} by default; these exact names are let through.
+     * JDK classes to load and weave when the agent starts rather than when the application first
+     * uses them: classes that might otherwise first load while the agent is weaving another class
+     * (the agent reports such a class as not instrumented). Every other named class, JDK or library,
+     * is woven when it loads.
      */
     default Set<String> jdkClassNames() {
         return Set.of();

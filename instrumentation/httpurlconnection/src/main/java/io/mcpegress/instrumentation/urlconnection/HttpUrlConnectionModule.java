@@ -52,11 +52,6 @@ public final class HttpUrlConnectionModule implements InstrumentationModule {
     }
 
     @Override
-    public Set<String> jdkClassNames() {
-        return Set.of(CONNECTION);
-    }
-
-    @Override
     public Set<String> jdkModulesNeedingBootstrapReads() {
         return Set.of("java.base");
     }

@@ -53,11 +53,6 @@ public final class JdkHttpClientModule implements InstrumentationModule {
     }
 
     @Override
-    public Set<String> jdkClassNames() {
-        return Set.of(REQUEST_IMPL, EXCHANGE, CLIENT_IMPL);
-    }
-
-    @Override
     public Set<String> jdkModulesNeedingBootstrapReads() {
         return Set.of("java.net.http");
     }
