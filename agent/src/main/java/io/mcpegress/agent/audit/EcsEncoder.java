@@ -6,7 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
-import java.util.regex.Pattern;
 
 /**
  * Writes an {@link AuditEvent} as one line of Elastic Common Schema JSON with nested objects.
@@ -19,8 +18,6 @@ public final class EcsEncoder implements ChainableEncoder {
     public static final String ECS_VERSION = "8.11.0";
 
     private static final DateTimeFormatter ISO = DateTimeFormatter.ISO_INSTANT;
-    /** W3C trace context: version 00, 32 hex trace id, 16 hex parent id, 2 hex flags. */
-    private static final Pattern TRACEPARENT = Pattern.compile("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
 
     private final LineBuffer buffer = new LineBuffer();
     private final JsonLineWriter g = new JsonLineWriter(buffer);
@@ -148,7 +145,7 @@ public final class EcsEncoder implements ChainableEncoder {
 
             RequestTarget t = e.target();
             g.startObject(Fields.URL);
-            g.string(Fields.FULL, t.full());
+            t.writeFull(g, Fields.FULL);
             g.string(Fields.SCHEME, t.scheme());
             if (t.host() != null) {
                 g.string(Fields.DOMAIN, t.host());
@@ -308,6 +305,25 @@ public final class EcsEncoder implements ChainableEncoder {
         g.endObject();
     }
 
+    /**
+     * A W3C trace context the agent reports: version 00, 32 hex trace id, 16 hex parent id, 2 hex
+     * flags, lower case ({@code 00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}}), checked char by char
+     * rather than by a regex on every event.
+     */
+    static boolean isTraceparent(String s) {
+        if (s == null || s.length() != 55 || s.charAt(0) != '0' || s.charAt(1) != '0'
+                || s.charAt(2) != '-' || s.charAt(35) != '-' || s.charAt(52) != '-') {
+            return false;
+        }
+        for (int i = 3; i < 55; i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') && i != 35 && i != 52) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** {@code event.sequence}: the line's number in this process run (tamper evidence). */
     private void writeSequence(JsonLineWriter g) {
         if (chain != null) {
@@ -325,7 +341,7 @@ public final class EcsEncoder implements ChainableEncoder {
      */
     private static void writeTraceAndGenAi(JsonLineWriter g, McpContext mcp) {
         String traceparent = mcp.traceparent();
-        if (traceparent != null && TRACEPARENT.matcher(traceparent).matches()) {
+        if (isTraceparent(traceparent)) {
             g.startObject(Fields.TRACE);
             g.string(Fields.ID, traceparent.substring(3, 35));
             g.endObject();

@@ -220,11 +220,35 @@ final class JsonLineWriter {
             buf[size++] = 'l';
             return;
         }
+        ensure(1);
+        buf[size++] = '"';
+        append(s);
+        ensure(1);
+        buf[size++] = '"';
+    }
+
+    /**
+     * A string field written in pieces: {@link #append} each, then {@link #endString()}. Escaping
+     * is per char (a surrogate is escaped alone, paired or not), so the pieces give exactly the
+     * bytes of their concatenation.
+     */
+    void startString(byte[] name) {
+        field(name, 1);
+        buf[size++] = '"';
+    }
+
+    void endString() {
+        ensure(1);
+        buf[size++] = '"';
+        comma = true;
+    }
+
+    /** {@code s} escaped, without quotes, into the string opened by {@link #startString}. */
+    void append(String s) {
         int n = s.length();
-        ensure(n + 2);
+        ensure(n);
         byte[] b = buf;
         int p = size;
-        b[p++] = '"';
         int i = 0;
         for (; i < n; i++) {
             char c = s.charAt(i);
@@ -237,8 +261,22 @@ final class JsonLineWriter {
         if (i < n) {
             escaped(s, i, n);
         }
+    }
+
+    /** One ASCII char that needs no escaping, inside {@link #startString}. */
+    void append(char c) {
         ensure(1);
-        buf[size++] = '"';
+        buf[size++] = (byte) c;
+    }
+
+    /** A non-negative int's decimal digits, inside {@link #startString}. */
+    void append(int v) {
+        int digits = 1;
+        for (int x = v; x >= 10; x /= 10) {
+            digits++;
+        }
+        ensure(digits);
+        digits(v, digits);
     }
 
     /** The rest of a string from the first char that is not plain ASCII; up to 6 bytes per char. */

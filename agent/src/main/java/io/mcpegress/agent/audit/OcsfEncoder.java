@@ -6,7 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * Writes records as OCSF: an exchange is an HTTP Activity (class 4002), an event about the agent
@@ -23,8 +22,6 @@ public final class OcsfEncoder implements ChainableEncoder {
 
     private static final String[] METHOD_ACTIVITIES = {
             null, "CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT", "TRACE", "PATCH"};
-
-    private static final Pattern TRACEPARENT = Pattern.compile("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
 
     private final LineBuffer buffer = new LineBuffer();
     private final JsonLineWriter g = new JsonLineWriter(buffer);
@@ -272,32 +269,65 @@ public final class OcsfEncoder implements ChainableEncoder {
         g.endObject();
     }
 
-    private static void writeProxy(JsonLineWriter g, String proxy) {
+    /** The proxy string {@link #proxyEndpoint} parsed last, and what it gave (the proxy is nearly always the same). */
+    private String lastProxy;
+    private ProxyEndpoint lastEndpoint;
+
+    private void writeProxy(JsonLineWriter g, String proxy) {
         if (proxy == null) {
             return;
         }
-        URI uri;
-        try {
-            uri = URI.create(proxy);
-        } catch (IllegalArgumentException ex) {
-            return;
+        ProxyEndpoint p;
+        if (proxy.equals(lastProxy)) {
+            p = lastEndpoint;
+        } else {
+            p = ProxyEndpoint.parse(proxy);
+            lastProxy = proxy;
+            lastEndpoint = p;
         }
-        if (uri.getHost() == null) {
+        if (p == null) {
             return;
         }
         g.startObject(Fields.PROXY);
-        String host = uri.getHost();
-        boolean ip = host.startsWith("[") || host.chars().allMatch(ch -> ch == '.' || (ch >= '0' && ch <= '9'));
-        g.string(ip ? Fields.IP : Fields.HOSTNAME, host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
-        if (uri.getPort() > 0) {
-            g.number(Fields.PORT, uri.getPort());
+        g.string(p.ip ? Fields.IP : Fields.HOSTNAME, p.host);
+        if (p.port > 0) {
+            g.number(Fields.PORT, p.port);
         }
         g.endObject();
     }
 
+    /** {@code proxy.ip} or {@code proxy.hostname}, and {@code proxy.port}, of a proxy URL. */
+    private static final class ProxyEndpoint {
+        final String host;
+        final boolean ip;
+        final int port;
+
+        private ProxyEndpoint(String host, boolean ip, int port) {
+            this.host = host;
+            this.ip = ip;
+            this.port = port;
+        }
+
+        /** {@code null} when the URL is malformed or names no host: then nothing is written. */
+        static ProxyEndpoint parse(String proxy) {
+            URI uri;
+            try {
+                uri = URI.create(proxy);
+            } catch (IllegalArgumentException ex) {
+                return null;
+            }
+            String host = uri.getHost();
+            if (host == null) {
+                return null;
+            }
+            boolean ip = host.startsWith("[") || host.chars().allMatch(ch -> ch == '.' || (ch >= '0' && ch <= '9'));
+            return new ProxyEndpoint(host.startsWith("[") ? host.substring(1, host.length() - 1) : host, ip, uri.getPort());
+        }
+    }
+
 
     private static boolean hasTrace(McpContext mcp) {
-        return mcp != null && mcp.traceparent() != null && TRACEPARENT.matcher(mcp.traceparent()).matches();
+        return mcp != null && EcsEncoder.isTraceparent(mcp.traceparent());
     }
 
     private static int activityOf(String method) {

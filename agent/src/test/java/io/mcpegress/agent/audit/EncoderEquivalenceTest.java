@@ -156,10 +156,38 @@ class EncoderEquivalenceTest {
                     stamp.advance(r.nextInt(3) == 0 ? r.nextLong() : i + 1,
                             r.nextInt(4) == 0 ? randomString(r, 64) : hex(r));
                 }
-                assertSame(ecsRef.encode(record), ecs.encode(record), record);
+                // ours first: the new ECS encoder writes url.full in pieces only while the target has not built it
+                ByteArrayOutputStream ecsLine = bytesOf(ecs.encode(record).toByteArray());
+                assertSame(ecsRef.encode(record), ecsLine, record);
                 assertSame(ocsfRef.encode(record), ocsf.encode(record), record);
             }
         }
+    }
+
+    @Test
+    void traceparentCheckAcceptsExactlyWhatTheRegexDid() {
+        java.util.regex.Pattern regex = java.util.regex.Pattern.compile("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
+        String valid = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        List<String> candidates = new ArrayList<>(List.of(valid, valid.toUpperCase(), valid + "x", valid.substring(1), "",
+                "01" + valid.substring(2), valid.replace('-', '0')));
+        String alphabet = "0123456789abcdefgABF-x\u00e9";
+        Random r = new Random(9);
+        for (int i = 0; i < valid.length(); i++) {
+            for (int k = 0; k < alphabet.length(); k++) {
+                candidates.add(valid.substring(0, i) + alphabet.charAt(k) + valid.substring(i + 1));
+            }
+        }
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder b = new StringBuilder(valid);
+            for (int j = r.nextInt(3); j >= 0; j--) {
+                b.setCharAt(r.nextInt(b.length()), alphabet.charAt(r.nextInt(alphabet.length())));
+            }
+            candidates.add(b.toString());
+        }
+        for (String c : candidates) {
+            assertThat(EcsEncoder.isTraceparent(c)).as(c).isEqualTo(regex.matcher(c).matches());
+        }
+        assertThat(EcsEncoder.isTraceparent(null)).isFalse();
     }
 
     @Test
