@@ -1,9 +1,5 @@
 package io.mcpegress.agent.audit;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-
-import java.io.IOException;
-
 /**
  * The agent-specific details of an {@link AgentEvent} (configuration hash, mode, modules, library,
  * counters), written the same way by both schemas: under {@code mcp.egress} in ECS, under
@@ -14,45 +10,39 @@ final class AgentEventDetails {
     private AgentEventDetails() {
     }
 
-    /** Into the object the generator has open. */
-    static void write(JsonGenerator g, AgentEvent e) throws IOException {
-        stringIfSet(g, "config_hash", e.configHash());
-        stringIfSet(g, "mode", e.mode());
-        stringIfSet(g, "proxy", e.proxy());
+    /** Into the object the writer has open. */
+    static void write(JsonLineWriter g, AgentEvent e) {
+        g.stringIfSet(Fields.CONFIG_HASH, e.configHash());
+        g.stringIfSet(Fields.MODE, e.mode());
+        g.stringIfSet(Fields.PROXY, e.proxy());
         if (e.modules() != null) {
-            g.writeArrayFieldStart("modules");
+            g.startArray(Fields.MODULES);
             for (String m : e.modules()) {
-                g.writeString(m);
+                g.string(m);
             }
-            g.writeEndArray();
+            g.endArray();
         }
         if (e.kind() == AgentEvent.Kind.DROPPED) {
-            g.writeNumberField("dropped", e.droppedSinceLastReport());
+            g.number(Fields.DROPPED, e.droppedSinceLastReport());
         }
         if (e.library() != null) {
-            g.writeObjectFieldStart("library");
-            g.writeStringField("name", e.library());
-            stringIfSet(g, "version", e.libraryVersion());
-            stringIfSet(g, "class", e.className());
-            g.writeEndObject();
+            g.startObject(Fields.LIBRARY);
+            g.string(Fields.NAME, e.library());
+            g.stringIfSet(Fields.VERSION, e.libraryVersion());
+            g.stringIfSet(Fields.CLASS, e.className());
+            g.endObject();
         }
         AgentCounters c = e.counters();
         if (c != null) {
-            g.writeObjectFieldStart("stats");
-            g.writeNumberField("exchanges", c.exchanges());
-            g.writeNumberField("denied", c.denied());
-            g.writeNumberField("dropped", c.dropped());
-            g.writeNumberField("queue_depth", c.queueDepth());
-            g.writeNumberField("spooled", c.spooled());
-            g.writeNumberField("sink_errors", c.sinkErrors());
-            g.writeNumberField("advice_errors", c.adviceErrors());
-            g.writeEndObject();
-        }
-    }
-
-    static void stringIfSet(JsonGenerator g, String field, String value) throws IOException {
-        if (value != null) {
-            g.writeStringField(field, value);
+            g.startObject(Fields.STATS);
+            g.number(Fields.EXCHANGES, c.exchanges());
+            g.number(Fields.DENIED, c.denied());
+            g.number(Fields.DROPPED, c.dropped());
+            g.number(Fields.QUEUE_DEPTH, c.queueDepth());
+            g.number(Fields.SPOOLED, c.spooled());
+            g.number(Fields.SINK_ERRORS, c.sinkErrors());
+            g.number(Fields.ADVICE_ERRORS, c.adviceErrors());
+            g.endObject();
         }
     }
 }

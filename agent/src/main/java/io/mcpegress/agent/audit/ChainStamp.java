@@ -1,9 +1,5 @@
 package io.mcpegress.agent.audit;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-
-import java.io.IOException;
-
 /**
  * The tamper-evidence fields of the line being encoded, set by {@link ChainedEncoder} before it
  * calls the schema encoder, which writes them where its schema wants them (ECS:
@@ -28,16 +24,16 @@ public final class ChainStamp {
 
     /**
      * The {@code chain} object (algorithm, run, previous hash, this line's hash placeholder) into
-     * the object the generator has open; nothing when the trail is not chained.
+     * the object the writer has open; nothing when the trail is not chained.
      */
-    static void writeChainObject(JsonGenerator g, ChainStamp chain) throws IOException {
+    static void writeChainObject(JsonLineWriter g, ChainStamp chain) {
         if (chain != null) {
-            g.writeObjectFieldStart("chain");
-            g.writeStringField("alg", chain.algorithm());
-            g.writeStringField("run", chain.run());
-            g.writeStringField("prev_hash", chain.prevHash());
-            g.writeStringField(HASH_KEY, HASH_PLACEHOLDER);
-            g.writeEndObject();
+            g.startObject(Fields.CHAIN);
+            g.string(Fields.ALG, chain.algorithm());
+            g.string(Fields.RUN, chain.run());
+            g.string(Fields.PREV_HASH, chain.prevHash());
+            g.string(Fields.HASH, HASH_PLACEHOLDER);
+            g.endObject();
         }
     }
 

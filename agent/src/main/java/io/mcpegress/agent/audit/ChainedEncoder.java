@@ -48,10 +48,17 @@ public final class ChainedEncoder implements AuditEncoder {
     public ByteArrayOutputStream encode(AuditRecord record) throws IOException {
         stamp.advance(sequence + 1, prevHash);
         ByteArrayOutputStream line = inner.encode(record);
-        out.reset();
-        line.writeTo(out);
-        byte[] bytes = out.array();
-        int length = out.size();
+        // the schema encoders write into a LineBuffer: stamp the hash into it in place, no copy
+        LineBuffer stamped;
+        if (line instanceof LineBuffer b) {
+            stamped = b;
+        } else {
+            out.reset();
+            line.writeTo(out);
+            stamped = out;
+        }
+        byte[] bytes = stamped.array();
+        int length = stamped.size();
         int end = bytes[length - 1] == '\n' ? length - 1 : length;
         int at = lastIndexOf(bytes, end, HASH_FIELD);
         if (at < 0) {
@@ -66,7 +73,7 @@ public final class ChainedEncoder implements AuditEncoder {
         // advance only once the line exists: a failed encode does not consume a sequence number
         sequence++;
         prevHash = new String(bytes, value, 64, StandardCharsets.US_ASCII);
-        return out;
+        return stamped;
     }
 
     static int lastIndexOf(byte[] bytes, int end, byte[] needle) {
@@ -86,6 +93,7 @@ public final class ChainedEncoder implements AuditEncoder {
     static final class LineDigest {
         private final Mac mac;
         private final MessageDigest sha;
+        private final byte[] result = new byte[32];
 
         LineDigest(byte[] key) {
             try {
@@ -106,13 +114,20 @@ public final class ChainedEncoder implements AuditEncoder {
             return mac != null ? ChainStamp.HMAC_SHA256 : ChainStamp.SHA256;
         }
 
+        /** The 32-byte hash; the returned array is reused by the next call. */
         byte[] hash(byte[] bytes, int offset, int length) {
-            if (mac != null) {
-                mac.update(bytes, offset, length);
-                return mac.doFinal();
+            try {
+                if (mac != null) {
+                    mac.update(bytes, offset, length);
+                    mac.doFinal(result, 0);
+                } else {
+                    sha.update(bytes, offset, length);
+                    sha.digest(result, 0, result.length);
+                }
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("SHA-256/HMAC-SHA256 failed", e);
             }
-            sha.update(bytes, offset, length);
-            return sha.digest();
+            return result;
         }
     }
 

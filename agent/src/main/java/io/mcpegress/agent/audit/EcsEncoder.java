@@ -1,15 +1,11 @@
 package io.mcpegress.agent.audit;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.mcpegress.bootstrap.McpContext;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
-import java.util.regex.Pattern;
 
 /**
  * Writes an {@link AuditEvent} as one line of Elastic Common Schema JSON with nested objects.
@@ -22,15 +18,11 @@ public final class EcsEncoder implements ChainableEncoder {
     public static final String ECS_VERSION = "8.11.0";
 
     private static final DateTimeFormatter ISO = DateTimeFormatter.ISO_INSTANT;
-    /** W3C trace context: version 00, 32 hex trace id, 16 hex parent id, 2 hex flags. */
-    private static final Pattern TRACEPARENT = Pattern.compile("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
 
-    private final JsonFactory factory = new JsonFactory().setRootValueSeparator(null);
     private final LineBuffer buffer = new LineBuffer();
+    private final JsonLineWriter g = new JsonLineWriter(buffer);
     private final ProcessIdentity identity;
     private ChainStamp chain;
-    /** One generator for all events (root values, no separator); replaced after any failure. */
-    private JsonGenerator generator;
 
     public EcsEncoder(ProcessIdentity identity) {
         this.identity = identity;
@@ -58,16 +50,16 @@ public final class EcsEncoder implements ChainableEncoder {
     private static final long YEAR_10000 = 253_402_300_800L;
     private long cachedDay = Long.MIN_VALUE;
     private String cachedDayPrefix;
-    private final StringBuilder time = new StringBuilder(32);
 
     /**
-     * {@link DateTimeFormatter#ISO_INSTANT} of the instant, without its per-call allocations: the
-     * {@code yyyy-MM-ddT} prefix is kept per day, the fraction is printed in groups of three digits
-     * as ISO_INSTANT does (none, millis, micros or nanos).
+     * {@link DateTimeFormatter#ISO_INSTANT} of the instant as a string field, written straight into
+     * the line: the {@code yyyy-MM-ddT} prefix is kept per day, the fraction is printed in groups of
+     * three digits as ISO_INSTANT does (none, millis, micros or nanos).
      */
-    String isoInstant(long epochSecond, int nano) {
+    private void instant(JsonLineWriter g, byte[] name, long epochSecond, int nano) {
         if (epochSecond < 0 || epochSecond >= YEAR_10000) {
-            return ISO.format(Instant.ofEpochSecond(epochSecond, nano));
+            g.string(name, ISO.format(Instant.ofEpochSecond(epochSecond, nano)));
+            return;
         }
         long day = epochSecond / 86_400;
         if (day != cachedDay) {
@@ -75,151 +67,143 @@ public final class EcsEncoder implements ChainableEncoder {
             cachedDay = day;
         }
         int secondOfDay = (int) (epochSecond - day * 86_400);
-        StringBuilder b = time;
-        b.setLength(0);
-        b.append(cachedDayPrefix);
-        two(b, secondOfDay / 3600).append(':');
-        two(b, secondOfDay / 60 % 60).append(':');
-        two(b, secondOfDay % 60);
+        g.startRawString(name, 32);
+        g.ascii(cachedDayPrefix);
+        g.digits(secondOfDay / 3600, 2);
+        g.ascii((byte) ':');
+        g.digits(secondOfDay / 60 % 60, 2);
+        g.ascii((byte) ':');
+        g.digits(secondOfDay % 60, 2);
         if (nano != 0) {
-            b.append('.');
+            g.ascii((byte) '.');
             if (nano % 1_000_000 == 0) {
-                digits(b, nano / 1_000_000, 3);
+                g.digits(nano / 1_000_000, 3);
             } else if (nano % 1000 == 0) {
-                digits(b, nano / 1000, 6);
+                g.digits(nano / 1000, 6);
             } else {
-                digits(b, nano, 9);
+                g.digits(nano, 9);
             }
         }
-        return b.append('Z').toString();
+        g.ascii((byte) 'Z');
+        g.endRawString();
     }
 
-    private static StringBuilder two(StringBuilder b, int v) {
-        return b.append((char) ('0' + v / 10)).append((char) ('0' + v % 10));
-    }
-
-    private static void digits(StringBuilder b, int v, int width) {
-        for (int div = width == 3 ? 100 : width == 6 ? 100_000 : 100_000_000; div > 0; div /= 10) {
-            b.append((char) ('0' + v / div % 10));
-        }
+    /** What {@link #instant} writes, as a string (for tests). */
+    String isoInstant(long epochSecond, int nano) {
+        LineBuffer scratch = new LineBuffer();
+        JsonLineWriter w = new JsonLineWriter(scratch).startLine();
+        instant(w, Fields.TIME, epochSecond, nano);
+        w.endLine();
+        String line = scratch.toString(java.nio.charset.StandardCharsets.US_ASCII);
+        return line.substring(line.indexOf(':') + 2, line.length() - 3); // {"time":"...."}\n
     }
 
     /** Encodes into an internal buffer; valid until the next call. */
     public ByteArrayOutputStream encode(AuditEvent e) throws IOException {
-        buffer.reset();
-        JsonGenerator g = generator;
-        if (g == null) {
-            g = factory.createGenerator(buffer, JsonEncoding.UTF8);
-            generator = g;
-        }
-        boolean done = false;
         try {
+            g.startLine();
             writeEvent(g, e);
-            g.flush();
-            done = true;
-        } finally {
-            if (!done) {
-                generator = null; // never reuse a generator left inside an unfinished object
-                buffer.reset();
-            }
+            g.endLine();
+        } catch (RuntimeException | Error ex) {
+            buffer.reset(); // nothing half-written survives a failure
+            throw ex;
         }
-        buffer.write('\n');
         return buffer;
     }
 
-    private void writeEvent(JsonGenerator g, AuditEvent e) throws IOException {
+    private void writeEvent(JsonLineWriter g, AuditEvent e) {
         {
-            g.writeStartObject();
             long startMillis = e.startEpochMillis();
-            String startText = isoInstant(Math.floorDiv(startMillis, 1000L), (int) Math.floorMod(startMillis, 1000L) * 1_000_000);
-            g.writeStringField("@timestamp", startText);
+            long startSecond = Math.floorDiv(startMillis, 1000L);
+            int startNano = (int) Math.floorMod(startMillis, 1000L) * 1_000_000;
+            instant(g, Fields.TIMESTAMP, startSecond, startNano);
 
-            g.writeObjectFieldStart("event");
-            g.writeStringField("kind", "event");
-            g.writeArrayFieldStart("category");
-            g.writeString("network");
-            g.writeString("web");
-            g.writeEndArray();
-            g.writeArrayFieldStart("type");
-            g.writeString("connection");
-            g.writeString(e.denied() ? "denied" : "allowed");
-            g.writeEndArray();
-            g.writeStringField("action", "http-request");
+            g.startObject(Fields.EVENT);
+            g.string(Fields.KIND, "event");
+            g.startArray(Fields.CATEGORY);
+            g.string("network");
+            g.string("web");
+            g.endArray();
+            g.startArray(Fields.TYPE);
+            g.string("connection");
+            g.string(e.denied() ? "denied" : "allowed");
+            g.endArray();
+            g.string(Fields.ACTION, "http-request");
             if (e.reason() != null) {
-                g.writeStringField("reason", e.reason());
+                g.string(Fields.REASON, e.reason());
             }
-            g.writeStringField("outcome", e.outcome().wireName());
-            g.writeNumberField("duration", e.durationNanos());
-            g.writeStringField("start", startText);
-            long endNanos = Math.floorMod(startMillis, 1000L) * 1_000_000L + e.durationNanos();
-            g.writeStringField("end", isoInstant(Math.floorDiv(startMillis, 1000L) + Math.floorDiv(endNanos, 1_000_000_000L),
-                    (int) Math.floorMod(endNanos, 1_000_000_000L)));
-            g.writeStringField("dataset", "mcp_egress.audit");
-            g.writeStringField("module", "mcp_egress");
+            g.string(Fields.OUTCOME, e.outcome().wireName());
+            g.number(Fields.DURATION, e.durationNanos());
+            instant(g, Fields.START, startSecond, startNano);
+            long endNanos = startNano + e.durationNanos();
+            instant(g, Fields.END, startSecond + Math.floorDiv(endNanos, 1_000_000_000L),
+                    (int) Math.floorMod(endNanos, 1_000_000_000L));
+            g.string(Fields.DATASET, "mcp_egress.audit");
+            g.string(Fields.MODULE, "mcp_egress");
             writeSequence(g);
-            g.writeEndObject();
+            g.endObject();
 
             RequestTarget t = e.target();
-            g.writeObjectFieldStart("url");
-            g.writeStringField("full", t.full());
-            g.writeStringField("scheme", t.scheme());
+            g.startObject(Fields.URL);
+            t.writeFull(g, Fields.FULL);
+            g.string(Fields.SCHEME, t.scheme());
             if (t.host() != null) {
-                g.writeStringField("domain", t.host());
+                g.string(Fields.DOMAIN, t.host());
             }
             if (t.port() > 0) {
-                g.writeNumberField("port", t.port());
+                g.number(Fields.PORT, t.port());
             }
-            g.writeStringField("path", t.path());
+            g.string(Fields.PATH, t.path());
             if (t.query() != null) {
-                g.writeStringField("query", t.query());
+                g.string(Fields.QUERY, t.query());
             }
             if (t.username() != null) {
-                g.writeStringField("username", t.username());
+                g.string(Fields.USERNAME, t.username());
             }
-            g.writeEndObject();
+            g.endObject();
 
-            g.writeObjectFieldStart("http");
-            g.writeObjectFieldStart("request");
-            g.writeStringField("method", e.method());
-            g.writeEndObject();
+            g.startObject(Fields.HTTP);
+            g.startObject(Fields.REQUEST);
+            g.string(Fields.METHOD, e.method());
+            g.endObject();
             if (e.statusCode() > 0) {
-                g.writeObjectFieldStart("response");
-                g.writeNumberField("status_code", e.statusCode());
-                g.writeEndObject();
+                g.startObject(Fields.RESPONSE);
+                g.number(Fields.STATUS_CODE, e.statusCode());
+                g.endObject();
             }
             if (e.httpVersion() != null) {
-                g.writeStringField("version", e.httpVersion());
+                g.string(Fields.VERSION, e.httpVersion());
             }
-            g.writeEndObject();
+            g.endObject();
 
-            g.writeObjectFieldStart("destination");
+            g.startObject(Fields.DESTINATION);
             if (t.host() != null) {
-                g.writeStringField("address", t.host());
-                g.writeStringField(t.hostIsIp() ? "ip" : "domain", t.host());
+                g.string(Fields.ADDRESS, t.host());
+                g.string(t.hostIsIp() ? Fields.IP : Fields.DOMAIN, t.host());
             }
             if (t.port() > 0) {
-                g.writeNumberField("port", t.port());
+                g.number(Fields.PORT, t.port());
             }
-            g.writeEndObject();
+            g.endObject();
 
             if (e.errorType() != null) {
-                g.writeObjectFieldStart("error");
-                g.writeStringField("type", e.errorType());
+                g.startObject(Fields.ERROR);
+                g.string(Fields.TYPE, e.errorType());
                 if (e.errorMessage() != null) {
-                    g.writeStringField("message", e.errorMessage());
+                    g.string(Fields.MESSAGE, e.errorMessage());
                 }
-                g.writeEndObject();
+                g.endObject();
             }
 
             if (e.ruleName() != null || e.ruleset() != null) {
-                g.writeObjectFieldStart("rule");
+                g.startObject(Fields.RULE);
                 if (e.ruleName() != null) {
-                    g.writeStringField("name", e.ruleName());
+                    g.string(Fields.NAME, e.ruleName());
                 }
                 if (e.ruleset() != null) {
-                    g.writeStringField("ruleset", e.ruleset());
+                    g.string(Fields.RULESET, e.ruleset());
                 }
-                g.writeEndObject();
+                g.endObject();
             }
 
             writeIdentity(g);
@@ -229,104 +213,121 @@ public final class EcsEncoder implements ChainableEncoder {
                 writeTraceAndGenAi(g, mcp);
             }
 
-            g.writeObjectFieldStart("mcp");
+            g.startObject(Fields.MCP);
             if (mcp != null) {
                 writeMcpRequest(g, mcp);
             }
-            g.writeObjectFieldStart("egress");
-            g.writeStringField("client", e.client());
-            g.writeStringField("route", e.route());
+            g.startObject(Fields.EGRESS);
+            g.string(Fields.CLIENT, e.client());
+            g.string(Fields.ROUTE, e.route());
             if (e.denied() && !e.enforced()) {
                 // monitor mode: the call went ahead, but the policy would have stopped it
-                g.writeBooleanField("would_deny", true);
+                g.bool(Fields.WOULD_DENY, true);
             }
             if (e.proxy() != null) {
-                g.writeStringField("proxy", e.proxy());
+                g.string(Fields.PROXY, e.proxy());
             }
             if (e.caller() != null) {
                 // socket guard: the class that opened an uninstrumented connection
-                g.writeStringField("caller", e.caller());
+                g.string(Fields.CALLER, e.caller());
             }
             ChainStamp.writeChainObject(g, chain);
-            g.writeEndObject();
-            g.writeEndObject();
-
-            g.writeEndObject();
+            g.endObject();
+            g.endObject();
         }
     }
 
     /** An event about the agent itself: {@code event.action} names the kind, details under {@code mcp.egress}. */
     public ByteArrayOutputStream encode(AgentEvent e) throws IOException {
-        buffer.reset();
-        try (JsonGenerator g = factory.createGenerator(buffer, JsonEncoding.UTF8)) {
-            g.writeStartObject();
-            g.writeStringField("@timestamp", ISO.format(Instant.ofEpochMilli(e.epochMillis())));
-            g.writeStringField("message", e.message());
-            g.writeObjectFieldStart("event");
-            g.writeStringField("kind", e.kind() == AgentEvent.Kind.HEARTBEAT ? "metric" : "event");
+        try {
+            g.startLine();
+            g.string(Fields.TIMESTAMP, ISO.format(Instant.ofEpochMilli(e.epochMillis())));
+            g.string(Fields.MESSAGE, e.message());
+            g.startObject(Fields.EVENT);
+            g.string(Fields.KIND, e.kind() == AgentEvent.Kind.HEARTBEAT ? "metric" : "event");
             boolean configuration = e.kind() == AgentEvent.Kind.CONFIG_RELOAD
                     || e.kind() == AgentEvent.Kind.LIBRARY_INSTRUMENTED || e.kind() == AgentEvent.Kind.LIBRARY_UNSUPPORTED;
-            g.writeArrayFieldStart("category");
-            g.writeString(configuration ? "configuration" : "process");
-            g.writeEndArray();
-            g.writeArrayFieldStart("type");
-            g.writeString(switch (e.kind()) {
+            g.startArray(Fields.CATEGORY);
+            g.string(configuration ? "configuration" : "process");
+            g.endArray();
+            g.startArray(Fields.TYPE);
+            g.string(switch (e.kind()) {
                 case START -> "start";
                 case SHUTDOWN -> "end";
                 case CONFIG_RELOAD -> "change";
                 default -> "info";
             });
-            g.writeEndArray();
-            g.writeStringField("action", e.kind().action());
-            g.writeStringField("outcome", e.failure() ? "failure" : "success");
-            g.writeStringField("dataset", "mcp_egress.audit");
-            g.writeStringField("module", "mcp_egress");
+            g.endArray();
+            g.string(Fields.ACTION, e.kind().action());
+            g.string(Fields.OUTCOME, e.failure() ? "failure" : "success");
+            g.string(Fields.DATASET, "mcp_egress.audit");
+            g.string(Fields.MODULE, "mcp_egress");
             writeSequence(g);
-            g.writeEndObject();
+            g.endObject();
 
             writeIdentity(g);
 
-            g.writeObjectFieldStart("mcp");
-            g.writeObjectFieldStart("egress");
+            g.startObject(Fields.MCP);
+            g.startObject(Fields.EGRESS);
             AgentEventDetails.write(g, e);
             ChainStamp.writeChainObject(g, chain);
-            g.writeEndObject();
-            g.writeEndObject();
-
-            g.writeEndObject();
+            g.endObject();
+            g.endObject();
+            g.endLine();
+        } catch (RuntimeException | Error ex) {
+            buffer.reset();
+            throw ex;
         }
-        buffer.write('\n');
         return buffer;
     }
 
     /** Who reports: service, process, host, agent and the ECS version; the same on every event. */
-    private void writeIdentity(JsonGenerator g) throws IOException {
-        g.writeObjectFieldStart("service");
-        g.writeStringField("name", identity.serviceName());
-        g.writeEndObject();
-        g.writeObjectFieldStart("process");
-        g.writeNumberField("pid", identity.pid());
-        g.writeEndObject();
-        g.writeObjectFieldStart("host");
-        g.writeStringField("hostname", identity.hostname());
-        g.writeEndObject();
-        g.writeObjectFieldStart("agent");
-        g.writeStringField("name", "mcp-egress-agent");
-        g.writeStringField("type", "mcp-egress-agent");
-        g.writeStringField("version", identity.agentVersion());
+    private void writeIdentity(JsonLineWriter g) {
+        g.startObject(Fields.SERVICE);
+        g.string(Fields.NAME, identity.serviceName());
+        g.endObject();
+        g.startObject(Fields.PROCESS);
+        g.number(Fields.PID, identity.pid());
+        g.endObject();
+        g.startObject(Fields.HOST);
+        g.string(Fields.HOSTNAME, identity.hostname());
+        g.endObject();
+        g.startObject(Fields.AGENT);
+        g.string(Fields.NAME, "mcp-egress-agent");
+        g.string(Fields.TYPE, "mcp-egress-agent");
+        g.string(Fields.VERSION, identity.agentVersion());
         if (chain != null) {
-            g.writeStringField("ephemeral_id", chain.run());
+            g.string(Fields.EPHEMERAL_ID, chain.run());
         }
-        g.writeEndObject();
-        g.writeObjectFieldStart("ecs");
-        g.writeStringField("version", ECS_VERSION);
-        g.writeEndObject();
+        g.endObject();
+        g.startObject(Fields.ECS);
+        g.string(Fields.VERSION, ECS_VERSION);
+        g.endObject();
+    }
+
+    /**
+     * A W3C trace context the agent reports: version 00, 32 hex trace id, 16 hex parent id, 2 hex
+     * flags, lower case ({@code 00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}}), checked char by char
+     * rather than by a regex on every event.
+     */
+    static boolean isTraceparent(String s) {
+        if (s == null || s.length() != 55 || s.charAt(0) != '0' || s.charAt(1) != '0'
+                || s.charAt(2) != '-' || s.charAt(35) != '-' || s.charAt(52) != '-') {
+            return false;
+        }
+        for (int i = 3; i < 55; i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') && i != 35 && i != 52) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@code event.sequence}: the line's number in this process run (tamper evidence). */
-    private void writeSequence(JsonGenerator g) throws IOException {
+    private void writeSequence(JsonLineWriter g) {
         if (chain != null) {
-            g.writeNumberField("sequence", chain.sequence());
+            g.number(Fields.SEQUENCE, chain.sequence());
         }
     }
 
@@ -338,37 +339,37 @@ public final class EcsEncoder implements ChainableEncoder {
      * and ECS {@code trace.id}/{@code span.id} from a well-formed W3C {@code traceparent} that the
      * client put in {@code params._meta}.
      */
-    private static void writeTraceAndGenAi(JsonGenerator g, McpContext mcp) throws IOException {
+    private static void writeTraceAndGenAi(JsonLineWriter g, McpContext mcp) {
         String traceparent = mcp.traceparent();
-        if (traceparent != null && TRACEPARENT.matcher(traceparent).matches()) {
-            g.writeObjectFieldStart("trace");
-            g.writeStringField("id", traceparent.substring(3, 35));
-            g.writeEndObject();
-            g.writeObjectFieldStart("span");
-            g.writeStringField("id", traceparent.substring(36, 52));
-            g.writeEndObject();
+        if (isTraceparent(traceparent)) {
+            g.startObject(Fields.TRACE);
+            g.string(Fields.ID, traceparent.substring(3, 35));
+            g.endObject();
+            g.startObject(Fields.SPAN);
+            g.string(Fields.ID, traceparent.substring(36, 52));
+            g.endObject();
         }
         boolean toolCall = "tools/call".equals(mcp.method());
         if (toolCall || mcp.toolName() != null) {
-            g.writeObjectFieldStart("gen_ai");
+            g.startObject(Fields.GEN_AI);
             if (mcp.toolName() != null) {
-                g.writeObjectFieldStart("tool");
-                g.writeStringField("name", mcp.toolName());
-                g.writeEndObject();
+                g.startObject(Fields.TOOL);
+                g.string(Fields.NAME, mcp.toolName());
+                g.endObject();
             }
             if (toolCall) {
-                g.writeObjectFieldStart("operation");
-                g.writeStringField("name", "execute_tool");
-                g.writeEndObject();
+                g.startObject(Fields.OPERATION);
+                g.string(Fields.NAME, "execute_tool");
+                g.endObject();
             }
-            g.writeEndObject();
+            g.endObject();
         }
         if (mcp.requestId() != null) {
-            g.writeObjectFieldStart("jsonrpc");
-            g.writeObjectFieldStart("request");
-            g.writeStringField("id", mcp.requestId());
-            g.writeEndObject();
-            g.writeEndObject();
+            g.startObject(Fields.JSONRPC);
+            g.startObject(Fields.REQUEST);
+            g.string(Fields.ID, mcp.requestId());
+            g.endObject();
+            g.endObject();
         }
     }
 
@@ -376,32 +377,32 @@ public final class EcsEncoder implements ChainableEncoder {
      * Inside the already open {@code mcp} object: {@code mcp.method.name}, {@code mcp.session.id},
      * {@code mcp.client.name/version}, {@code mcp.server.name/version}.
      */
-    private static void writeMcpRequest(JsonGenerator g, McpContext mcp) throws IOException {
+    private static void writeMcpRequest(JsonLineWriter g, McpContext mcp) {
         if (mcp.method() != null) {
-            g.writeObjectFieldStart("method");
-            g.writeStringField("name", mcp.method());
-            g.writeEndObject();
+            g.startObject(Fields.METHOD);
+            g.string(Fields.NAME, mcp.method());
+            g.endObject();
         }
         if (mcp.sessionId() != null) {
-            g.writeObjectFieldStart("session");
-            g.writeStringField("id", mcp.sessionId());
-            g.writeEndObject();
+            g.startObject(Fields.SESSION);
+            g.string(Fields.ID, mcp.sessionId());
+            g.endObject();
         }
-        writeNameVersion(g, "client", mcp.clientName(), mcp.clientVersion());
-        writeNameVersion(g, "server", mcp.serverName(), mcp.serverVersion());
+        writeNameVersion(g, Fields.CLIENT, mcp.clientName(), mcp.clientVersion());
+        writeNameVersion(g, Fields.SERVER, mcp.serverName(), mcp.serverVersion());
     }
 
-    private static void writeNameVersion(JsonGenerator g, String field, String name, String version) throws IOException {
+    private static void writeNameVersion(JsonLineWriter g, byte[] field, String name, String version) {
         if (name == null && version == null) {
             return;
         }
-        g.writeObjectFieldStart(field);
+        g.startObject(field);
         if (name != null) {
-            g.writeStringField("name", name);
+            g.string(Fields.NAME, name);
         }
         if (version != null) {
-            g.writeStringField("version", version);
+            g.string(Fields.VERSION, version);
         }
-        g.writeEndObject();
+        g.endObject();
     }
 }

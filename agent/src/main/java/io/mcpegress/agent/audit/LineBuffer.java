@@ -13,4 +13,10 @@ public final class LineBuffer extends ByteArrayOutputStream {
     public byte[] array() {
         return buf;
     }
+
+    /** Takes over {@code array} (grown by a writer) as the internal array, holding {@code count} bytes. */
+    void take(byte[] array, int count) {
+        this.buf = array;
+        this.count = count;
+    }
 }

@@ -1,15 +1,11 @@
 package io.mcpegress.agent.audit;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.mcpegress.bootstrap.McpContext;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * Writes records as OCSF: an exchange is an HTTP Activity (class 4002), an event about the agent
@@ -27,10 +23,8 @@ public final class OcsfEncoder implements ChainableEncoder {
     private static final String[] METHOD_ACTIVITIES = {
             null, "CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT", "TRACE", "PATCH"};
 
-    private static final Pattern TRACEPARENT = Pattern.compile("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
-
-    private final JsonFactory factory = new JsonFactory();
-    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
+    private final LineBuffer buffer = new LineBuffer();
+    private final JsonLineWriter g = new JsonLineWriter(buffer);
     private final ProcessIdentity identity;
     private ChainStamp chain;
 
@@ -45,21 +39,22 @@ public final class OcsfEncoder implements ChainableEncoder {
 
     @Override
     public ByteArrayOutputStream encode(AuditRecord record) throws IOException {
-        buffer.reset();
-        try (JsonGenerator g = factory.createGenerator(buffer, JsonEncoding.UTF8)) {
-            g.writeStartObject();
+        try {
+            g.startLine();
             if (record instanceof AuditEvent e) {
                 writeExchange(g, e);
             } else {
                 writeAgentEvent(g, (AgentEvent) record);
             }
-            g.writeEndObject();
+            g.endLine();
+        } catch (RuntimeException | Error ex) {
+            buffer.reset(); // nothing half-written survives a failure
+            throw ex;
         }
-        buffer.write('\n');
         return buffer;
     }
 
-    private void writeExchange(JsonGenerator g, AuditEvent e) throws IOException {
+    private void writeExchange(JsonLineWriter g, AuditEvent e) {
         int activity = activityOf(e.method());
         String activityName = activity == 99 ? "Other" : capitalize(METHOD_ACTIVITIES[activity]);
         writeClass(g, 4, "Network Activity", 4002, "HTTP Activity", activity, activityName);
@@ -72,108 +67,108 @@ public final class OcsfEncoder implements ChainableEncoder {
             default -> writeStatus(g, 0, "Unknown");
         }
         if (e.errorMessage() != null) {
-            g.writeStringField("status_detail", e.errorMessage());
+            g.string(Fields.STATUS_DETAIL, e.errorMessage());
         }
         long durationMillis = e.durationNanos() / 1_000_000;
-        g.writeNumberField("time", e.startEpochMillis());
-        g.writeNumberField("start_time", e.startEpochMillis());
-        g.writeNumberField("end_time", e.startEpochMillis() + durationMillis);
-        g.writeNumberField("duration", durationMillis);
+        g.number(Fields.TIME, e.startEpochMillis());
+        g.number(Fields.START_TIME, e.startEpochMillis());
+        g.number(Fields.END_TIME, e.startEpochMillis() + durationMillis);
+        g.number(Fields.DURATION, durationMillis);
         RequestTarget t = e.target();
-        g.writeStringField("message", e.method() + " " + t.full() + (blocked ? " blocked" : wouldDeny ? " would be denied" : " allowed"));
+        g.string(Fields.MESSAGE, e.method() + " " + t.full() + (blocked ? " blocked" : wouldDeny ? " would be denied" : " allowed"));
         writeMetadata(g, hasTrace(e.mcp()), true);
 
-        g.writeObjectFieldStart("http_request");
-        g.writeStringField("http_method", e.method());
-        g.writeObjectFieldStart("url");
-        g.writeStringField("url_string", t.full());
-        g.writeStringField("scheme", t.scheme());
+        g.startObject(Fields.HTTP_REQUEST);
+        g.string(Fields.HTTP_METHOD, e.method());
+        g.startObject(Fields.URL);
+        g.string(Fields.URL_STRING, t.full());
+        g.string(Fields.SCHEME, t.scheme());
         if (t.host() != null) {
-            g.writeStringField("hostname", t.host());
+            g.string(Fields.HOSTNAME, t.host());
         }
         if (t.port() > 0) {
-            g.writeNumberField("port", t.port());
+            g.number(Fields.PORT, t.port());
         }
-        g.writeStringField("path", t.path());
+        g.string(Fields.PATH, t.path());
         if (t.query() != null) {
-            g.writeStringField("query_string", t.query());
+            g.string(Fields.QUERY_STRING, t.query());
         }
-        g.writeEndObject();
+        g.endObject();
         if (e.httpVersion() != null) {
-            g.writeStringField("version", e.httpVersion());
+            g.string(Fields.VERSION, e.httpVersion());
         }
-        g.writeEndObject();
+        g.endObject();
         if (e.statusCode() > 0) {
-            g.writeObjectFieldStart("http_response");
-            g.writeNumberField("code", e.statusCode());
-            g.writeEndObject();
-            g.writeNumberField("http_status", e.statusCode());
+            g.startObject(Fields.HTTP_RESPONSE);
+            g.number(Fields.CODE, e.statusCode());
+            g.endObject();
+            g.number(Fields.HTTP_STATUS, e.statusCode());
         }
-        g.writeObjectFieldStart("dst_endpoint");
+        g.startObject(Fields.DST_ENDPOINT);
         if (t.host() != null) {
-            g.writeStringField(t.hostIsIp() ? "ip" : "hostname", t.host());
+            g.string(t.hostIsIp() ? Fields.IP : Fields.HOSTNAME, t.host());
         }
         if (t.port() > 0) {
-            g.writeNumberField("port", t.port());
+            g.number(Fields.PORT, t.port());
         }
-        g.writeEndObject();
+        g.endObject();
         writeProxy(g, e.proxy());
 
         // security_control profile: what the policy did
-        g.writeNumberField("action_id", blocked ? 2 : wouldDeny ? 3 : 1);
-        g.writeStringField("action", blocked ? "Denied" : wouldDeny ? "Observed" : "Allowed");
-        g.writeNumberField("disposition_id", blocked ? 2 : wouldDeny ? 15 : 1);
-        g.writeStringField("disposition", blocked ? "Blocked" : wouldDeny ? "Detected" : "Allowed");
+        g.number(Fields.ACTION_ID, blocked ? 2 : wouldDeny ? 3 : 1);
+        g.string(Fields.ACTION, blocked ? "Denied" : wouldDeny ? "Observed" : "Allowed");
+        g.number(Fields.DISPOSITION_ID, blocked ? 2 : wouldDeny ? 15 : 1);
+        g.string(Fields.DISPOSITION, blocked ? "Blocked" : wouldDeny ? "Detected" : "Allowed");
         if (e.ruleName() != null) {
-            g.writeObjectFieldStart("policy");
-            g.writeStringField("name", e.ruleName());
-            g.writeBooleanField("is_applied", true);
-            g.writeEndObject();
+            g.startObject(Fields.POLICY);
+            g.string(Fields.NAME, e.ruleName());
+            g.bool(Fields.IS_APPLIED, true);
+            g.endObject();
         }
         McpContext mcp = e.mcp();
         writeActorAndDevice(g, mcp);
         if (hasTrace(mcp)) {
-            g.writeObjectFieldStart("trace");
-            g.writeStringField("uid", mcp.traceparent().substring(3, 35));
-            g.writeEndObject(); // the caller's span id goes to unmapped: an OCSF span needs start and end times
+            g.startObject(Fields.TRACE);
+            g.string(Fields.UID, mcp.traceparent().substring(3, 35));
+            g.endObject(); // the caller's span id goes to unmapped: an OCSF span needs start and end times
         }
 
-        g.writeObjectFieldStart("unmapped");
-        g.writeStringField("client", e.client());
-        g.writeStringField("route", e.route());
+        g.startObject(Fields.UNMAPPED);
+        g.string(Fields.CLIENT, e.client());
+        g.string(Fields.ROUTE, e.route());
         if (wouldDeny) {
-            g.writeBooleanField("would_deny", true);
+            g.bool(Fields.WOULD_DENY, true);
         }
         if (e.caller() != null) {
-            g.writeStringField("caller", e.caller());
+            g.string(Fields.CALLER, e.caller());
         }
         if (e.ruleset() != null || e.reason() != null) {
-            g.writeObjectFieldStart("rule");
-            AgentEventDetails.stringIfSet(g, "ruleset", e.ruleset());
-            AgentEventDetails.stringIfSet(g, "reason", e.reason());
-            g.writeEndObject();
+            g.startObject(Fields.RULE);
+            g.stringIfSet(Fields.RULESET, e.ruleset());
+            g.stringIfSet(Fields.REASON, e.reason());
+            g.endObject();
         }
-        AgentEventDetails.stringIfSet(g, "error_type", e.errorType());
+        g.stringIfSet(Fields.ERROR_TYPE, e.errorType());
         if (mcp != null) {
-            g.writeObjectFieldStart("mcp");
-            AgentEventDetails.stringIfSet(g, "method", mcp.method());
-            AgentEventDetails.stringIfSet(g, "tool_name", mcp.toolName());
-            AgentEventDetails.stringIfSet(g, "request_id", mcp.requestId());
-            AgentEventDetails.stringIfSet(g, "session_id", mcp.sessionId());
-            AgentEventDetails.stringIfSet(g, "client_name", mcp.clientName());
-            AgentEventDetails.stringIfSet(g, "client_version", mcp.clientVersion());
-            AgentEventDetails.stringIfSet(g, "server_name", mcp.serverName());
-            AgentEventDetails.stringIfSet(g, "server_version", mcp.serverVersion());
+            g.startObject(Fields.MCP);
+            g.stringIfSet(Fields.METHOD, mcp.method());
+            g.stringIfSet(Fields.TOOL_NAME, mcp.toolName());
+            g.stringIfSet(Fields.REQUEST_ID, mcp.requestId());
+            g.stringIfSet(Fields.SESSION_ID, mcp.sessionId());
+            g.stringIfSet(Fields.CLIENT_NAME, mcp.clientName());
+            g.stringIfSet(Fields.CLIENT_VERSION, mcp.clientVersion());
+            g.stringIfSet(Fields.SERVER_NAME, mcp.serverName());
+            g.stringIfSet(Fields.SERVER_VERSION, mcp.serverVersion());
             if (hasTrace(mcp)) {
-                g.writeStringField("parent_span_id", mcp.traceparent().substring(36, 52));
+                g.string(Fields.PARENT_SPAN_ID, mcp.traceparent().substring(36, 52));
             }
-            g.writeEndObject();
+            g.endObject();
         }
         ChainStamp.writeChainObject(g, chain);
-        g.writeEndObject();
+        g.endObject();
     }
 
-    private void writeAgentEvent(JsonGenerator g, AgentEvent e) throws IOException {
+    private void writeAgentEvent(JsonLineWriter g, AgentEvent e) {
         int activity = switch (e.kind()) {
             case START -> 3;
             case SHUTDOWN -> 4;
@@ -193,113 +188,146 @@ public final class OcsfEncoder implements ChainableEncoder {
         } else {
             writeStatus(g, 1, "Success");
         }
-        g.writeNumberField("time", e.epochMillis());
-        g.writeStringField("message", e.message());
+        g.number(Fields.TIME, e.epochMillis());
+        g.string(Fields.MESSAGE, e.message());
         writeMetadata(g, false, false);
-        g.writeObjectFieldStart("app");
-        g.writeStringField("name", PRODUCT);
-        g.writeStringField("vendor_name", VENDOR);
-        g.writeStringField("version", identity.agentVersion());
-        g.writeEndObject();
+        g.startObject(Fields.APP);
+        g.string(Fields.NAME, PRODUCT);
+        g.string(Fields.VENDOR_NAME, VENDOR);
+        g.string(Fields.VERSION, identity.agentVersion());
+        g.endObject();
         writeActorAndDevice(g, null);
 
-        g.writeObjectFieldStart("unmapped");
-        g.writeStringField("action", e.kind().action());
+        g.startObject(Fields.UNMAPPED);
+        g.string(Fields.ACTION, e.kind().action());
         AgentEventDetails.write(g, e);
         ChainStamp.writeChainObject(g, chain);
-        g.writeEndObject();
+        g.endObject();
     }
 
-    private static void writeClass(JsonGenerator g, int category, String categoryName, int classUid, String className,
-                                   int activity, String activityName) throws IOException {
-        g.writeNumberField("category_uid", category);
-        g.writeStringField("category_name", categoryName);
-        g.writeNumberField("class_uid", classUid);
-        g.writeStringField("class_name", className);
-        g.writeNumberField("activity_id", activity);
-        g.writeStringField("activity_name", activityName);
-        g.writeNumberField("type_uid", classUid * 100L + activity);
-        g.writeStringField("type_name", className + ": " + activityName);
+    private static void writeClass(JsonLineWriter g, int category, String categoryName, int classUid, String className,
+                                   int activity, String activityName) {
+        g.number(Fields.CATEGORY_UID, category);
+        g.string(Fields.CATEGORY_NAME, categoryName);
+        g.number(Fields.CLASS_UID, classUid);
+        g.string(Fields.CLASS_NAME, className);
+        g.number(Fields.ACTIVITY_ID, activity);
+        g.string(Fields.ACTIVITY_NAME, activityName);
+        g.number(Fields.TYPE_UID, classUid * 100L + activity);
+        g.string(Fields.TYPE_NAME, className + ": " + activityName);
     }
 
-    private static void writeSeverity(JsonGenerator g, int id) throws IOException {
-        g.writeNumberField("severity_id", id);
-        g.writeStringField("severity", id == 3 ? "Medium" : "Informational");
+    private static void writeSeverity(JsonLineWriter g, int id) {
+        g.number(Fields.SEVERITY_ID, id);
+        g.string(Fields.SEVERITY, id == 3 ? "Medium" : "Informational");
     }
 
-    private static void writeStatus(JsonGenerator g, int id, String name) throws IOException {
-        g.writeNumberField("status_id", id);
-        g.writeStringField("status", name);
+    private static void writeStatus(JsonLineWriter g, int id, String name) {
+        g.number(Fields.STATUS_ID, id);
+        g.string(Fields.STATUS, name);
     }
 
-    private void writeMetadata(JsonGenerator g, boolean trace, boolean securityControl) throws IOException {
-        g.writeObjectFieldStart("metadata");
-        g.writeStringField("version", OCSF_VERSION);
-        g.writeObjectFieldStart("product");
-        g.writeStringField("name", PRODUCT);
-        g.writeStringField("vendor_name", VENDOR);
-        g.writeStringField("version", identity.agentVersion());
-        g.writeEndObject();
-        g.writeArrayFieldStart("profiles");
-        g.writeString("host");
+    private void writeMetadata(JsonLineWriter g, boolean trace, boolean securityControl) {
+        g.startObject(Fields.METADATA);
+        g.string(Fields.VERSION, OCSF_VERSION);
+        g.startObject(Fields.PRODUCT);
+        g.string(Fields.NAME, PRODUCT);
+        g.string(Fields.VENDOR_NAME, VENDOR);
+        g.string(Fields.VERSION, identity.agentVersion());
+        g.endObject();
+        g.startArray(Fields.PROFILES);
+        g.string("host");
         if (securityControl) {
-            g.writeString("security_control");
+            g.string("security_control");
         }
         if (trace) {
-            g.writeString("trace");
+            g.string("trace");
         }
-        g.writeEndArray();
-        g.writeStringField("log_name", "mcp_egress.audit");
+        g.endArray();
+        g.string(Fields.LOG_NAME, "mcp_egress.audit");
         if (chain != null) {
-            g.writeNumberField("sequence", chain.sequence());
+            g.number(Fields.SEQUENCE, chain.sequence());
         }
-        g.writeEndObject();
+        g.endObject();
     }
 
     /** host profile: the service (and MCP tool, when the call was made for one) and the host. */
-    private void writeActorAndDevice(JsonGenerator g, McpContext mcp) throws IOException {
-        g.writeObjectFieldStart("actor");
-        g.writeStringField("app_name", identity.serviceName());
+    private void writeActorAndDevice(JsonLineWriter g, McpContext mcp) {
+        g.startObject(Fields.ACTOR);
+        g.string(Fields.APP_NAME, identity.serviceName());
         if (mcp != null && (mcp.toolName() != null || mcp.method() != null)) {
-            g.writeStringField("invoked_by", mcp.toolName() != null ? "mcp tool " + mcp.toolName() : "mcp " + mcp.method());
+            g.string(Fields.INVOKED_BY, mcp.toolName() != null ? "mcp tool " + mcp.toolName() : "mcp " + mcp.method());
         }
-        g.writeObjectFieldStart("process");
-        g.writeNumberField("pid", identity.pid());
-        g.writeEndObject();
-        g.writeEndObject();
-        g.writeObjectFieldStart("device");
-        g.writeStringField("hostname", identity.hostname());
-        g.writeNumberField("type_id", 1);
-        g.writeStringField("type", "Server");
-        g.writeEndObject();
+        g.startObject(Fields.PROCESS);
+        g.number(Fields.PID, identity.pid());
+        g.endObject();
+        g.endObject();
+        g.startObject(Fields.DEVICE);
+        g.string(Fields.HOSTNAME, identity.hostname());
+        g.number(Fields.TYPE_ID, 1);
+        g.string(Fields.TYPE, "Server");
+        g.endObject();
     }
 
-    private static void writeProxy(JsonGenerator g, String proxy) throws IOException {
+    /** The proxy string {@link #proxyEndpoint} parsed last, and what it gave (the proxy is nearly always the same). */
+    private String lastProxy;
+    private ProxyEndpoint lastEndpoint;
+
+    private void writeProxy(JsonLineWriter g, String proxy) {
         if (proxy == null) {
             return;
         }
-        URI uri;
-        try {
-            uri = URI.create(proxy);
-        } catch (IllegalArgumentException ex) {
+        ProxyEndpoint p;
+        if (proxy.equals(lastProxy)) {
+            p = lastEndpoint;
+        } else {
+            p = ProxyEndpoint.parse(proxy);
+            lastProxy = proxy;
+            lastEndpoint = p;
+        }
+        if (p == null) {
             return;
         }
-        if (uri.getHost() == null) {
-            return;
+        g.startObject(Fields.PROXY);
+        g.string(p.ip ? Fields.IP : Fields.HOSTNAME, p.host);
+        if (p.port > 0) {
+            g.number(Fields.PORT, p.port);
         }
-        g.writeObjectFieldStart("proxy");
-        String host = uri.getHost();
-        boolean ip = host.startsWith("[") || host.chars().allMatch(ch -> ch == '.' || (ch >= '0' && ch <= '9'));
-        g.writeStringField(ip ? "ip" : "hostname", host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
-        if (uri.getPort() > 0) {
-            g.writeNumberField("port", uri.getPort());
+        g.endObject();
+    }
+
+    /** {@code proxy.ip} or {@code proxy.hostname}, and {@code proxy.port}, of a proxy URL. */
+    private static final class ProxyEndpoint {
+        final String host;
+        final boolean ip;
+        final int port;
+
+        private ProxyEndpoint(String host, boolean ip, int port) {
+            this.host = host;
+            this.ip = ip;
+            this.port = port;
         }
-        g.writeEndObject();
+
+        /** {@code null} when the URL is malformed or names no host: then nothing is written. */
+        static ProxyEndpoint parse(String proxy) {
+            URI uri;
+            try {
+                uri = URI.create(proxy);
+            } catch (IllegalArgumentException ex) {
+                return null;
+            }
+            String host = uri.getHost();
+            if (host == null) {
+                return null;
+            }
+            boolean ip = host.startsWith("[") || host.chars().allMatch(ch -> ch == '.' || (ch >= '0' && ch <= '9'));
+            return new ProxyEndpoint(host.startsWith("[") ? host.substring(1, host.length() - 1) : host, ip, uri.getPort());
+        }
     }
 
 
     private static boolean hasTrace(McpContext mcp) {
-        return mcp != null && mcp.traceparent() != null && TRACEPARENT.matcher(mcp.traceparent()).matches();
+        return mcp != null && EcsEncoder.isTraceparent(mcp.traceparent());
     }
 
     private static int activityOf(String method) {

@@ -146,6 +146,43 @@ public final class RequestTarget {
         return b.toString();
     }
 
+    /**
+     * {@link #full()} as a string field, written in pieces straight into the audit line when it was
+     * not built yet (the usual case on the writer thread): the same bytes without the String.
+     */
+    void writeFull(JsonLineWriter g, byte[] name) {
+        String f = full;
+        if (f != null) {
+            g.string(name, f);
+            return;
+        }
+        String q = query();
+        g.startString(name);
+        g.append(scheme);
+        g.append(':');
+        g.append('/');
+        g.append('/');
+        if (host != null) {
+            if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+                g.append('[');
+                g.append(host);
+                g.append(']');
+            } else {
+                g.append(host);
+            }
+        }
+        if (port > 0 && port != defaultPort(scheme)) {
+            g.append(':');
+            g.append(port);
+        }
+        g.append(path);
+        if (q != null) {
+            g.append('?');
+            g.append(q);
+        }
+        g.endString();
+    }
+
     /** True when the host is an IPv4 or IPv6 literal rather than a name. */
     public boolean hostIsIp() {
         if (host == null || host.isEmpty()) {
