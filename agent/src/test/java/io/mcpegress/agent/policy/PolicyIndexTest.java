@@ -38,7 +38,7 @@ class PolicyIndexTest {
     @Test
     void indexedDecisionsAreThoseOfThePlainScan() throws Exception {
         Random random = new Random(20261124L);
-        for (int c = 0; c < 400; c++) {
+        for (int c = 0; c < 250; c++) {
             runCase(random, c);
         }
     }
