@@ -85,6 +85,7 @@ public final class Policy {
         final PolicyFile file;
         final Rule[] rules;
         final RateLimiter[] limiters;
+        final HostRuleIndex.Lists candidateLists = new HostRuleIndex.Lists();
 
         FileRules(PolicyFile file, long now) {
             this.file = file;
@@ -105,7 +106,7 @@ public final class Policy {
         int[] candidates(CanonicalHost host, boolean resolvedName) {
             HostRuleIndex index = host.ruleIndex();
             if (index == null || index.rules != this) {
-                index = HostRuleIndex.build(this, rules, host);
+                index = HostRuleIndex.build(this, rules, host, candidateLists);
                 host.ruleIndex(index);
             }
             return resolvedName ? index.resolvedAddress : index.ownAddress;

@@ -115,6 +115,11 @@ class PolicyIndexTest {
         // past the cap every call canonicalizes afresh: nothing about those hosts is kept
         assertThat(seen).allSatisfy(h -> assertThat(h.ruleIndex()).isNull());
         assertThat(indexed.canonicalHost("h0.example.com").ruleIndex()).isNotNull();
+        // hosts with the same candidate rules share one list: no copy of the rules per host
+        assertThat(indexed.canonicalHost("h2.example.com").ruleIndex().ownAddress)
+                .isSameAs(indexed.canonicalHost("h4.example.com").ruleIndex().ownAddress);
+        assertThat(indexed.canonicalHost("h1.example.org").ruleIndex().ownAddress)
+                .isSameAs(indexed.canonicalHost("h3.example.org").ruleIndex().ownAddress).isEmpty();
     }
 
     @Test
