@@ -208,10 +208,10 @@ public final class Policy {
         String raw = r.host();
         CanonicalHost h = raw == null ? CanonicalHost.INVALID : hostCache.get(raw);
         // only hosts held by the bounded cache keep a rule index: a flood of distinct hosts costs no memory
-        boolean cached = h != null;
-        if (!cached) {
+        boolean indexed = indexRules && h != null;
+        if (h == null) {
             h = canonicalizeAndCache(raw);
-            cached = indexRules && hostCache.get(raw) == h;
+            indexed = indexRules && hostCache.get(raw) == h;
         }
         if (h.kind() == CanonicalHost.Kind.INVALID) {
             return INVALID_HOST;
@@ -269,7 +269,7 @@ public final class Policy {
         FileRules fr = fileRules; // read once: a reload in the middle of a decision must not mix two files
         Rule[] fileRules = fr == null ? null : fr.rules;
         if (fileRules != null) {
-            f = cached && indexRules
+            f = indexed
                     ? firstMatch(fileRules, fr.candidates(h, resolved != null && !h.isIp()), r, h, port, hasAddress, hi, lo)
                     : firstMatch(fileRules, r, h, port, hasAddress, hi, lo);
             if (f < 0 ? fr.file.defaultAction() == Action.DENY : fileRules[f].action() == Action.DENY) {
@@ -420,13 +420,13 @@ public final class Policy {
             return this;
         }
 
-        /** For tests of rate limits: a clock in nanoseconds, like {@link System#nanoTime()}. */
         /** Off: every decision tests every policy-file rule (the reference the index is tested against). */
         Builder indexRules(boolean on) {
             this.indexRules = on;
             return this;
         }
 
+        /** For tests of rate limits: a clock in nanoseconds, like {@link System#nanoTime()}. */
         Builder nanoClock(LongSupplier clock) {
             this.nanoClock = clock;
             return this;
