@@ -94,7 +94,7 @@ PY
   # the pipelineOffer trial's own line (other trials print zeros): how many offers the writer kept up with
   grep -h '^\[pipelineOffer\] offered=[1-9]' "$OUT/jmh.txt" | tail -1 || true
   echo
-  echo "## Audit writer (one thread, FileSink)"
+  echo "## Audit writer (one thread, RotatingFileSink)"
   echo
   echo '```'
   cat "$OUT/writer.txt"

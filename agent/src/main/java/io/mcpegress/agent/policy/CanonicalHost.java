@@ -5,7 +5,8 @@ import java.util.Locale;
 /**
  * A request host reduced to the one form the policy matches on: a lower-case ASCII name without
  * trailing dot, or an IP address, or the verdict that it is neither. Built by
- * {@link HostCanonicalizer}; immutable, cached by the policy per raw host string.
+ * {@link HostCanonicalizer}; immutable, cached by the policy per raw host string. The one mutable
+ * field is a memo: the policy keeps on each host it caches which policy-file rules can match it.
  */
 public final class CanonicalHost {
 
@@ -30,6 +31,8 @@ public final class CanonicalHost {
     private final long lo;
     private final boolean metadataName;
     private final boolean privateName;
+    /** Set only by {@link Policy} on hosts in its bounded cache; replaced when the policy file is reloaded. */
+    private volatile HostRuleIndex ruleIndex;
 
     private CanonicalHost(Kind kind, String text, IpLiteral ip) {
         this.kind = kind;
@@ -77,6 +80,14 @@ public final class CanonicalHost {
 
     long low() {
         return lo;
+    }
+
+    HostRuleIndex ruleIndex() {
+        return ruleIndex;
+    }
+
+    void ruleIndex(HostRuleIndex index) {
+        this.ruleIndex = index;
     }
 
     /** A well-known metadata host name such as {@code metadata.google.internal}. */

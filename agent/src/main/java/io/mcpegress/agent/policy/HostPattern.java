@@ -138,6 +138,11 @@ final class HostPattern {
         if (port != null && !port.contains(destinationPort)) {
             return false;
         }
+        return matchesHost(host, hasAddress, hi, lo, embedded);
+    }
+
+    /** {@link #matches} without the port condition: whether this pattern's host part covers the destination. */
+    boolean matchesHost(CanonicalHost host, boolean hasAddress, long hi, long lo, boolean embedded) {
         switch (kind) {
             case NAME:
                 return host.isName() && host.text().equals(name);

@@ -32,6 +32,11 @@ import java.util.function.LongSupplier;
  * </ol>
  * The lists are a fence around the policy file: a call must get past both. Thread-safe; deciding
  * a call to a host seen before allocates nothing (the decisions are built with the policy).
+ *
+ * <p>The policy file's rules are not all tested: each host in the bounded host cache keeps the
+ * positions of the rules whose host condition can match it ({@link HostRuleIndex}), built on its
+ * first decision after a (re)load, and only those are tested, in file order. Hosts beyond the
+ * cache are decided by testing every rule. Either way the first matching rule is the same.
  */
 public final class Policy {
 
@@ -62,6 +67,7 @@ public final class Policy {
     /** The policy file's part, replaced as a whole when the file is reloaded; null without a file. */
     private volatile FileRules fileRules;
     private final LongSupplier nanoClock;
+    private final boolean indexRules;
     private final ConcurrentHashMap<String, CanonicalHost> hostCache = new ConcurrentHashMap<>();
 
     private Policy(Builder b) {
@@ -70,6 +76,7 @@ public final class Policy {
         this.denyList = b.denyList;
         this.allowList = b.allowList;
         this.nanoClock = b.nanoClock;
+        this.indexRules = b.indexRules;
         this.fileRules = b.file == null ? null : new FileRules(b.file, nanoClock.getAsLong());
     }
 
@@ -78,6 +85,7 @@ public final class Policy {
         final PolicyFile file;
         final Rule[] rules;
         final RateLimiter[] limiters;
+        final HostRuleIndex.Lists candidateLists = new HostRuleIndex.Lists();
 
         FileRules(PolicyFile file, long now) {
             this.file = file;
@@ -87,6 +95,21 @@ public final class Policy {
                 RateLimit limit = rules[i].rateLimit();
                 limiters[i] = limit == null ? null : new RateLimiter(limit, now);
             }
+        }
+
+        /**
+         * The rules that can match a cached host, from the index kept on it (built now when it is
+         * missing or was built for other rules).
+         *
+         * @param resolvedName the host is a name decided with the address it resolved to
+         */
+        int[] candidates(CanonicalHost host, boolean resolvedName) {
+            HostRuleIndex index = host.ruleIndex();
+            if (index == null || index.rules != this) {
+                index = HostRuleIndex.build(this, rules, host, candidateLists);
+                host.ruleIndex(index);
+            }
+            return resolvedName ? index.resolvedAddress : index.ownAddress;
         }
     }
 
@@ -162,21 +185,34 @@ public final class Policy {
             return CanonicalHost.INVALID;
         }
         CanonicalHost h = hostCache.get(host);
-        if (h == null) {
-            try {
-                h = HostCanonicalizer.canonicalize(host);
-            } catch (RuntimeException e) {
-                h = CanonicalHost.INVALID; // a host we cannot read is denied, never waved through
-            }
-            if (hostCache.size() < HOST_CACHE_SIZE) {
-                hostCache.putIfAbsent(host, h);
+        return h != null ? h : canonicalizeAndCache(host);
+    }
+
+    private CanonicalHost canonicalizeAndCache(String host) {
+        CanonicalHost h;
+        try {
+            h = HostCanonicalizer.canonicalize(host);
+        } catch (RuntimeException e) {
+            h = CanonicalHost.INVALID; // a host we cannot read is denied, never waved through
+        }
+        if (hostCache.size() < HOST_CACHE_SIZE) {
+            CanonicalHost raced = hostCache.putIfAbsent(host, h);
+            if (raced != null) {
+                h = raced; // another thread cached it first: share that one (and its rule index)
             }
         }
         return h;
     }
 
     private Decision evaluate(PolicyRequest r, InetAddress resolved, boolean countRate) {
-        CanonicalHost h = canonicalHost(r.host());
+        String raw = r.host();
+        CanonicalHost h = raw == null ? CanonicalHost.INVALID : hostCache.get(raw);
+        // only hosts held by the bounded cache keep a rule index: a flood of distinct hosts costs no memory
+        boolean indexed = indexRules && h != null;
+        if (h == null) {
+            h = canonicalizeAndCache(raw);
+            indexed = indexRules && hostCache.get(raw) == h;
+        }
         if (h.kind() == CanonicalHost.Kind.INVALID) {
             return INVALID_HOST;
         }
@@ -233,7 +269,9 @@ public final class Policy {
         FileRules fr = fileRules; // read once: a reload in the middle of a decision must not mix two files
         Rule[] fileRules = fr == null ? null : fr.rules;
         if (fileRules != null) {
-            f = firstMatch(fileRules, r, h, port, hasAddress, hi, lo);
+            f = indexed
+                    ? firstMatch(fileRules, fr.candidates(h, resolved != null && !h.isIp()), r, h, port, hasAddress, hi, lo)
+                    : firstMatch(fileRules, r, h, port, hasAddress, hi, lo);
             if (f < 0 ? fr.file.defaultAction() == Action.DENY : fileRules[f].action() == Action.DENY) {
                 return isPrivate ? PRIVATE : f < 0 ? fr.file.defaultDecision() : fileRules[f].decision();
             }
@@ -259,6 +297,17 @@ public final class Policy {
     private static int firstMatch(Rule[] rules, PolicyRequest r, CanonicalHost h, int port, boolean hasAddress,
                                   long hi, long lo) {
         for (int i = 0; i < rules.length; i++) {
+            if (rules[i].matches(r, h, port, hasAddress, hi, lo)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** {@link #firstMatch(Rule[], PolicyRequest, CanonicalHost, int, boolean, long, long)} over the given positions only. */
+    private static int firstMatch(Rule[] rules, int[] candidates, PolicyRequest r, CanonicalHost h, int port,
+                                  boolean hasAddress, long hi, long lo) {
+        for (int i : candidates) {
             if (rules[i].matches(r, h, port, hasAddress, hi, lo)) {
                 return i;
             }
@@ -335,6 +384,7 @@ public final class Policy {
         private Rule[] allowList;
         private PolicyFile file;
         private LongSupplier nanoClock = System::nanoTime;
+        private boolean indexRules = true;
 
         private Builder() {
         }
@@ -367,6 +417,12 @@ public final class Policy {
 
         public Builder policyFile(PolicyFile policyFile) {
             this.file = policyFile;
+            return this;
+        }
+
+        /** Off: every decision tests every policy-file rule (the reference the index is tested against). */
+        Builder indexRules(boolean on) {
+            this.indexRules = on;
             return this;
         }
 

@@ -101,6 +101,28 @@ final class Rule {
         return paths == null || pathMatches(r.path());
     }
 
+    /**
+     * Whether this rule's host condition can hold for the host, whatever the other conditions and
+     * the port: {@code false} only when {@link #matches} is {@code false} for every request to it.
+     * The per-host rule index of {@link Policy} is built from this.
+     *
+     * @param anyAddress the decision may carry an address not known now (a name resolved at connect
+     *                   time): a rule with an IP or CIDR pattern may then match
+     */
+    boolean mayMatchHost(CanonicalHost host, boolean anyAddress) {
+        if (hosts == null) {
+            return true;
+        }
+        boolean embedded = action == Action.DENY;
+        for (HostPattern p : hosts) {
+            if (anyAddress && p.kind() == HostPattern.Kind.CIDR
+                    || p.matchesHost(host, host.isIp(), host.high(), host.low(), embedded)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether a host pattern naming exactly this host or address matches: lifts block-private. */
     boolean matchesHostExactly(CanonicalHost host, int port, boolean hasAddress, long hi, long lo) {
         if (hosts == null) {

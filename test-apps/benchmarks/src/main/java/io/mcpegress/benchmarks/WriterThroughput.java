@@ -3,8 +3,8 @@ package io.mcpegress.benchmarks;
 import io.mcpegress.agent.audit.AuditEvent;
 import io.mcpegress.agent.audit.AuditPipeline;
 import io.mcpegress.agent.audit.EcsEncoder;
-import io.mcpegress.agent.audit.FileSink;
 import io.mcpegress.agent.audit.ProcessIdentity;
+import io.mcpegress.agent.audit.sink.RotatingFileSink;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +12,8 @@ import java.nio.file.Path;
 /**
  * Events per second one audit writer thread gets to a file: the queue is filled with N events
  * before the writer starts, then the clock runs until the writer has encoded and written them all
- * (the real AuditPipeline + EcsEncoder + FileSink, batches of 512). Usage: WriterThroughput dir [N] [rounds]
+ * (the real AuditPipeline + EcsEncoder + RotatingFileSink with its defaults: one write(2) per batch of up to
+ * 512, fsync at most once a second). Usage: WriterThroughput dir [N] [rounds]
  */
 public final class WriterThroughput {
 
@@ -28,7 +29,7 @@ public final class WriterThroughput {
         for (int r = 0; r < rounds; r++) {
             Path file = dir.resolve("writer-throughput-" + r + ".jsonl");
             Files.deleteIfExists(file);
-            FileSink sink = FileSink.open(file);
+            RotatingFileSink sink = RotatingFileSink.builder(file).open();
             AuditPipeline pipeline = new AuditPipeline(n, new EcsEncoder(new ProcessIdentity("bench-service", "0.1.0")), sink);
             for (int i = 0; i < n; i++) {
                 pipeline.offer(event);

@@ -9,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -39,11 +40,24 @@ import java.util.regex.Pattern;
  * {@code audit.jsonl.2026-11-24T10-00-00.001}. Names sort chronologically. Hourly and daily
  * periods are UTC, like the event timestamps.
  *
+ * <p><b>Batches.</b> Lines are gathered in a {@value #BUFFER_BYTES}-byte buffer and reach the file
+ * in one write(2) at {@link #flush} (after each batch of the pipeline), when the buffer is full,
+ * before a rotation, and at {@link #close}: a file written and read between flushes may lack the
+ * latest lines. Rotation by size counts buffered lines as if they were in the file already, so
+ * files end at the same line boundaries as with a write per line.
+ *
  * <p><b>Failures.</b> Every I/O failure (disk full, file removed, permissions) reaches the caller
  * as an {@link IOException}; a partly written line is cut off again where possible, the file is
  * closed, and the next write reopens it. A line never starts in the middle of a broken one: if
  * the file does not end with a newline when (re)opened, one is written first. A failed rotation
  * (rename) keeps writing to the active file and is reported once by the next {@link #flush}.
+ * <br>No line is lost without its {@link #write} failing (the pipeline counts each such line as
+ * lost): a line {@link #write} took is kept until it is in the file. When writing buffered lines
+ * fails, those lines stay buffered and are tried again first, and until a write succeeds every
+ * {@link #write} goes straight to the file and fails with it, refusing its line. The same holds for
+ * a newly opened sink, so an unwritable file refuses each line rather than buffering any. Only
+ * {@link #close} can lose taken lines: when they still cannot be written it throws an exception
+ * that says how many.
  *
  * <p>Files are created with mode 0600 (owner read/write only) where the file system is POSIX.
  * Not thread-safe: the pipeline's writer thread is the only caller.
@@ -66,6 +80,8 @@ public final class RotatingFileSink implements AuditSink {
     private static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH-mm-ss", Locale.ROOT).withZone(ZoneOffset.UTC);
     private static final long ROTATION_RETRY_MILLIS = 60_000;
+    /** Lines are gathered up to this size; a longer line is written on its own. */
+    static final int BUFFER_BYTES = 64 * 1024;
 
     private final Path path;
     private final long maxBytes;
@@ -75,6 +91,7 @@ public final class RotatingFileSink implements AuditSink {
     private final long fsyncIntervalMillis;
     private final Clock clock;
     private final Pattern rotatedName;
+    private final ChannelOpener opener;
 
     private FileChannel channel;
     private long size;
@@ -86,6 +103,10 @@ public final class RotatingFileSink implements AuditSink {
     private boolean dirty;
     private long lastForce;
     private IOException deferred;
+    /** Lines taken by {@link #write} and not yet in the file, in order; write mode. */
+    private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
+    /** A write(2) succeeded since the sink was opened and none failed since: lines may wait in the buffer. */
+    private boolean healthy;
 
     private RotatingFileSink(Builder b) {
         this.path = b.file.toAbsolutePath();
@@ -95,6 +116,7 @@ public final class RotatingFileSink implements AuditSink {
         this.fsync = b.fsync;
         this.fsyncIntervalMillis = b.fsyncIntervalMillis;
         this.clock = b.clock;
+        this.opener = b.opener;
         this.rotatedName = Pattern.compile(Pattern.quote(path.getFileName().toString())
                 + "\\.(\\d{4}-\\d{2}-\\d{2}T\\d{2}-\\d{2}-\\d{2})\\.(\\d{3,9})");
     }
@@ -140,9 +162,9 @@ public final class RotatingFileSink implements AuditSink {
         FileChannel ch;
         if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
             FileAttribute<?> mode = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
-            ch = FileChannel.open(path, options, mode);
+            ch = opener.open(path, options, mode);
         } else {
-            ch = FileChannel.open(path, options);
+            ch = opener.open(path, options);
         }
         try {
             long existing = ch.size();
@@ -171,30 +193,102 @@ public final class RotatingFileSink implements AuditSink {
         if (now >= periodEnd) {
             rotateIfNeeded(now, periodStart(now));
         }
-        if (maxBytes > 0 && size > 0 && size + length + (needsNewline ? 1 : 0) > maxBytes) {
+        long pending = pendingSize();
+        if (maxBytes > 0 && pending > 0 && pending + length > maxBytes) {
             rotateIfNeeded(now, now);
         }
         if (channel == null) {
             openChannel(now);
         }
-        if (size == 0) {
+        if (size == 0 && buffer.position() == 0) {
             segmentStart = nextSegmentStart >= 0 ? nextSegmentStart : now;
             nextSegmentStart = -1;
         }
-        long before = size;
-        try {
-            if (needsNewline) {
-                writeFully(ByteBuffer.wrap(new byte[] {'\n'}));
-                size++;
-                needsNewline = false;
+        if (length > buffer.remaining()) {
+            drain(); // on failure the buffered lines stay, and this one is refused
+        }
+        if (length > buffer.capacity()) {
+            writeAlone(ByteBuffer.wrap(line, offset, length));
+            return;
+        }
+        buffer.put(line, offset, length);
+        if (!healthy) {
+            // not known to be writable: this line goes to the file now, so a failure refuses it
+            try {
+                drain();
+            } catch (IOException e) {
+                buffer.position(buffer.position() - length); // it is the unwritten tail: take it back out
+                throw e;
             }
-            writeFully(ByteBuffer.wrap(line, offset, length));
-            size += length;
-            dirty = true;
+        }
+    }
+
+    /** The size of the active file once everything buffered is written. */
+    private long pendingSize() {
+        return size + (needsNewline ? 1 : 0) + buffer.position();
+    }
+
+    /**
+     * Writes the buffered lines (after the newline a broken tail needs). On failure the lines that
+     * reached the file whole stay there, a partial one is cut off, the rest stay buffered, and the
+     * file is closed.
+     */
+    private void drain() throws IOException {
+        if (buffer.position() == 0) {
+            return;
+        }
+        if (channel == null) {
+            openChannel(clock.millis());
+        }
+        buffer.flip();
+        try {
+            terminateBrokenTail();
+            writeFully(buffer);
         } catch (IOException | RuntimeException e) {
-            failed(before);
+            int whole = lastNewline(buffer, buffer.position()) + 1;
+            size += whole;
+            buffer.position(whole);
+            buffer.compact();
+            failed(size);
             throw e instanceof IOException ? (IOException) e : new IOException(e);
         }
+        size += buffer.limit();
+        buffer.clear();
+        dirty = true;
+        healthy = true;
+    }
+
+    /** A line longer than the buffer, after the buffered ones. */
+    private void writeAlone(ByteBuffer line) throws IOException {
+        int length = line.remaining();
+        try {
+            terminateBrokenTail();
+            writeFully(line);
+        } catch (IOException | RuntimeException e) {
+            failed(size);
+            throw e instanceof IOException ? (IOException) e : new IOException(e);
+        }
+        size += length;
+        dirty = true;
+        healthy = true;
+    }
+
+    private void terminateBrokenTail() throws IOException {
+        if (needsNewline) {
+            writeFully(ByteBuffer.wrap(new byte[] {'\n'}));
+            size++;
+            needsNewline = false;
+        }
+    }
+
+    /** The index of the last newline before {@code end}, or -1. */
+    private static int lastNewline(ByteBuffer b, int end) {
+        for (int i = end - 1; i >= 0; i--) {
+            if (b.get(i) == '\n') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private void writeFully(ByteBuffer buffer) throws IOException {
@@ -208,6 +302,7 @@ public final class RotatingFileSink implements AuditSink {
         FileChannel ch = channel;
         channel = null;
         dirty = false;
+        healthy = false;
         if (ch != null) {
             try {
                 if (ch.size() > goodSize) {
@@ -224,6 +319,7 @@ public final class RotatingFileSink implements AuditSink {
         if (now < nextRotationAttempt) {
             return;
         }
+        drain(); // the buffered lines belong to the file being rotated
         boolean hasContent = channel != null ? size > 0 : Files.isRegularFile(path) && Files.size(path) > 0;
         if (!hasContent) {
             periodEnd = periodEnd(now);
@@ -319,6 +415,7 @@ public final class RotatingFileSink implements AuditSink {
 
     @Override
     public void flush() throws IOException {
+        drain();
         IOException pending = deferred;
         if (pending != null) {
             deferred = null;
@@ -375,7 +472,28 @@ public final class RotatingFileSink implements AuditSink {
 
     @Override
     public void close() throws IOException {
+        IOException lost = null;
+        try {
+            drain();
+        } catch (IOException e) {
+            int lines = 0;
+            for (int i = 0; i < buffer.position(); i++) {
+                lines += buffer.get(i) == '\n' ? 1 : 0;
+            }
+            buffer.clear();
+            lost = new IOException("audit file " + path + ": " + lines
+                    + " audit events taken before the failure could not be written and are lost: " + e, e);
+        }
         closeChannel(true);
+        if (lost != null) {
+            throw lost;
+        }
+    }
+
+    /** How the active file is opened: {@link FileChannel#open}, or a test's channel that fails on cue. */
+    @FunctionalInterface
+    interface ChannelOpener {
+        FileChannel open(Path path, Set<? extends OpenOption> options, FileAttribute<?>... attributes) throws IOException;
     }
 
     /** Options; {@link #open()} creates the directory and opens (or creates) the active file. */
@@ -387,6 +505,7 @@ public final class RotatingFileSink implements AuditSink {
         private Fsync fsync = Fsync.INTERVAL;
         private long fsyncIntervalMillis = 1000;
         private Clock clock = Clock.systemUTC();
+        private ChannelOpener opener = FileChannel::open;
 
         private Builder(Path file) {
             this.file = file;
@@ -427,6 +546,11 @@ public final class RotatingFileSink implements AuditSink {
 
         public Builder clock(Clock v) {
             this.clock = v;
+            return this;
+        }
+
+        Builder channelOpener(ChannelOpener v) {
+            this.opener = v;
             return this;
         }
 

@@ -150,6 +150,7 @@ class RotatingFileSinkTest {
             write(sink, TestSupport.line(2));
             clock.set("2026-11-24T14:30:00Z"); // idle hours produce no empty files
             write(sink, TestSupport.line(3));
+            sink.flush(); // lines reach the active file at the end of each batch
             assertThat(names(sink.rotatedFiles())).containsExactly(
                     "hourly.jsonl.2026-11-24T10-15-00.001",
                     "hourly.jsonl.2026-11-24T11-00-00.001");
@@ -199,6 +200,7 @@ class RotatingFileSinkTest {
                 clock.advance(1_000);
                 write(sink, TestSupport.line(i));
             }
+            sink.flush();
             List<Path> rotated = sink.rotatedFiles();
             assertThat(names(rotated)).containsExactly(
                     "audit.jsonl.2026-11-24T10-00-07.001",
