@@ -6,7 +6,7 @@ import io.mcpegress.agent.audit.AuditPipeline;
 import io.mcpegress.agent.audit.AuditSink;
 import io.mcpegress.agent.audit.ChainedEncoder;
 import io.mcpegress.agent.audit.EcsEncoder;
-import io.mcpegress.agent.audit.FileSink;
+import io.mcpegress.agent.audit.sink.RotatingFileSink;
 import io.mcpegress.agent.audit.OcsfEncoder;
 import io.mcpegress.agent.audit.ProcessIdentity;
 import io.mcpegress.agent.audit.RequestTarget;
@@ -22,7 +22,7 @@ import java.util.Arrays;
  * wall clock of {@link WriterThroughput} mostly measures the neighbours). The production writer:
  * {@link AuditPipeline} + {@link ChainedEncoder} (SHA-256 chain) over ECS or OCSF, a fresh
  * {@link RequestTarget} per event (the writer redacts and joins the URL once per real event), to
- * a {@link FileSink} or to a sink that discards (the encoder's share alone).
+ * a {@link RotatingFileSink} (its defaults: one write per batch) or to a sink that discards (the encoder's share alone).
  * Usage: {@code WriterCpu dir [N] [rounds]}; prints one line per configuration, median of the rounds.
  */
 public final class WriterCpu {
@@ -46,7 +46,7 @@ public final class WriterCpu {
                             : new OcsfEncoder(identity), null);
                     Path path = dir.resolve("writer-cpu-" + r + ".jsonl");
                     Files.deleteIfExists(path);
-                    AuditSink sink = file ? FileSink.open(path) : new Discard();
+                    AuditSink sink = file ? RotatingFileSink.builder(path).open() : new Discard();
                     AuditPipeline pipeline = new AuditPipeline(n, encoder, sink);
                     for (AuditEvent e : events) {
                         pipeline.offer(e);
