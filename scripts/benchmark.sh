@@ -2,12 +2,12 @@
 # Performance benchmarks (issue 7): JMH microbenchmarks of the hot path, the audit writer's
 # events/s to a file, the agent jar's size, and the whole-process benchmark (child JVMs with no
 # agent / our agent audit-only / our agent with a 50-rule policy / the OpenTelemetry agent,
-# interleaved). About 10-12 minutes in all. Results: test-apps/benchmarks/target/bench/summary.md
+# interleaved). About 20 minutes in all (ROUNDS=2: about 14). Results: test-apps/benchmarks/target/bench/summary.md
 # (and jmh.txt, jmh.json, writer.txt, whole-process.md, whole-process-raw.csv, child stderr logs).
 #
 #   scripts/benchmark.sh                  # everything
 #   SKIP_BUILD=1 scripts/benchmark.sh     # reuse the jars already built
-#   ROUNDS=3 WARMUP=4 MEASURE=4 STARTUP_REPS=5 JMH_ARGS='-f 1 -wi 2 -i 3 -w 1s -r 1s' scripts/benchmark.sh
+#   ROUNDS=3 WARMUP=10 MEASURE=5 STARTUP_REPS=5 JMH_ARGS='-f 1 -wi 2 -i 3 -w 1s -r 1s' scripts/benchmark.sh
 #
 # See docs/performance.md for what is measured and the targets.
 set -euo pipefail
@@ -16,8 +16,8 @@ ROOT=$(pwd)
 BENCH=$ROOT/test-apps/benchmarks
 OUT=${OUT:-$BENCH/target/bench}
 ROUNDS=${ROUNDS:-3}
-WARMUP=${WARMUP:-4}
-MEASURE=${MEASURE:-4}
+WARMUP=${WARMUP:-10}
+MEASURE=${MEASURE:-5}
 STARTUP_REPS=${STARTUP_REPS:-5}
 WRITER_EVENTS=${WRITER_EVENTS:-300000}
 JMH_ARGS=${JMH_ARGS:--f 1 -wi 2 -i 3 -w 1s -r 1s}

@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
  * our agent with a 50-rule policy, the OpenTelemetry agent), interleaved round by round so drift
  * on a busy machine hits every configuration alike. Reports medians over rounds.
  * <p>
- * Usage: WholeProcessBenchmark --agent JAR --otel JAR --out DIR [--rounds 3] [--warmup 4]
- * [--measure 4] [--startup-reps 5]
+ * Usage: WholeProcessBenchmark --agent JAR --otel JAR --out DIR [--rounds 3] [--warmup 10]
+ * [--measure 5] [--startup-reps 5]
  */
 public final class WholeProcessBenchmark {
 
@@ -40,8 +40,8 @@ public final class WholeProcessBenchmark {
         Path otel = Path.of(a.get("otel")).toAbsolutePath();
         Path out = Path.of(a.getOrDefault("out", "target/bench")).toAbsolutePath();
         int rounds = Integer.parseInt(a.getOrDefault("rounds", "3"));
-        int warmup = Integer.parseInt(a.getOrDefault("warmup", "4"));
-        int measure = Integer.parseInt(a.getOrDefault("measure", "4"));
+        int warmup = Integer.parseInt(a.getOrDefault("warmup", "10"));
+        int measure = Integer.parseInt(a.getOrDefault("measure", "5"));
         int startupReps = Integer.parseInt(a.getOrDefault("startup-reps", "5"));
         Files.createDirectories(out);
         Path policy = out.resolve("policy-50-rules.yaml");
