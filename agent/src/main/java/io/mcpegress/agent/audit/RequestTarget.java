@@ -1,5 +1,7 @@
 package io.mcpegress.agent.audit;
 
+import io.mcpegress.bootstrap.UrlParts;
+
 import java.net.URI;
 import java.net.URL;
 import java.util.Locale;
@@ -34,13 +36,16 @@ public final class RequestTarget {
         this.username = username;
     }
 
-    /** From a {@link URI} or {@link URL}; anything else (or a malformed value) gives an "unknown" target. */
+    /** From a {@link URI}, {@link URL} or {@link UrlParts}; anything else (or a malformed value) gives an "unknown" target. */
     public static RequestTarget of(Object url) {
         try {
             if (url instanceof URI) {
                 URI u = (URI) url;
                 return create(u.getScheme(), u.getHost() != null ? u.getHost() : u.getRawAuthority(),
                         u.getPort(), u.getRawPath(), u.getRawQuery(), u.getRawUserInfo());
+            }
+            if (url instanceof UrlParts p) {
+                return create(p.scheme, p.host, p.port, p.rawPath, p.rawQuery, p.user);
             }
             if (url instanceof URL) {
                 URL u = (URL) url;

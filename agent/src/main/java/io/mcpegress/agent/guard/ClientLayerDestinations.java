@@ -2,6 +2,7 @@ package io.mcpegress.agent.guard;
 
 import io.mcpegress.agent.dispatch.DirectExchanges;
 import io.mcpegress.agent.policy.PolicyRequest;
+import io.mcpegress.bootstrap.UrlParts;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -79,6 +80,8 @@ final class ClientLayerDestinations {
                 record(((URI) url).getHost());
             } else if (url instanceof URL) {
                 record(((URL) url).getHost());
+            } else if (url instanceof UrlParts) {
+                record(((UrlParts) url).host);
             }
         } catch (RuntimeException ignored) {
             // an odd URL is simply not remembered

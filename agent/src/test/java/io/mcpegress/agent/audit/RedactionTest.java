@@ -49,6 +49,30 @@ class RedactionTest {
         assertThat(RequestTarget.of(URI.create("https://api.example.com/v1?")).full()).isEqualTo("https://api.example.com/v1?");
     }
 
+    /** The parts OkHttp hands over (instead of a URI) give exactly the target its URI would give. */
+    @Test
+    void urlPartsGiveTheSameTargetAsTheUri() {
+        String[][] cases = {
+            {"https", "api.example.com", "443", "/v1/a%20b", "q=1&api_key=abc", "bob"},
+            {"http", "::1", "8080", "/", null, ""},
+            {"http", "xn--bcher-kva.example", "80", "/x", "token=t", null},
+        };
+        for (String[] c : cases) {
+            RequestTarget parts = RequestTarget.of(io.mcpegress.bootstrap.UrlParts.of(c[0], c[1], Integer.parseInt(c[2]),
+                    c[3], c[4], c[5]));
+            String host = c[1].contains(":") ? "[" + c[1] + "]" : c[1];
+            String user = c[5] == null || c[5].isEmpty() ? "" : c[5] + ":pw@";
+            RequestTarget uri = RequestTarget.of(URI.create(c[0] + "://" + user + host + ":" + c[2] + c[3]
+                    + (c[4] == null ? "" : "?" + c[4])));
+            assertThat(parts.full()).isEqualTo(uri.full());
+            assertThat(parts.host()).isEqualTo(uri.host());
+            assertThat(parts.port()).isEqualTo(uri.port());
+            assertThat(parts.path()).isEqualTo(uri.path());
+            assertThat(parts.query()).isEqualTo(uri.query());
+            assertThat(parts.username()).isEqualTo(uri.username());
+        }
+    }
+
     @Test
     void secretHeadersAreRecognised() {
         for (String h : new String[] {"Authorization", "proxy-authorization", "Cookie", "Set-Cookie", "X-API-Key",

@@ -2,8 +2,10 @@ package io.mcpegress.instrumentation.okhttp;
 
 import io.mcpegress.bootstrap.EgressDeniedException;
 import io.mcpegress.bootstrap.EgressHooks;
+import io.mcpegress.bootstrap.UrlParts;
 import net.bytebuddy.asm.Advice;
 
+import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.OkHttp;
 import okhttp3.Request;
@@ -26,7 +28,10 @@ public final class ExchangeAdvice {
     public static Object enter(@Advice.Argument(0) Interceptor.Chain chain) {
         Request request = chain.request();
         // a plain static field read at run time (no string concatenation: that would be an indy call)
-        Object handle = EgressHooks.exchangeStart("okhttp/".concat(OkHttp.VERSION), request.method(), request.url().uri());
+        HttpUrl url = request.url();
+        // the parts OkHttp holds: HttpUrl.uri() would re-encode and re-parse the URL on every call
+        Object handle = EgressHooks.exchangeStart("okhttp/".concat(OkHttp.VERSION), request.method(), UrlParts.of(url.scheme(),
+                url.host(), url.port(), url.encodedPath(), url.encodedQuery(), url.encodedUsername()));
         // a denied attempt is not made: the call fails with the denial (recorded as its event)
         EgressDeniedException denied = EgressHooks.denial(handle);
         if (denied == null) {

@@ -51,7 +51,8 @@ final class OkHttpApi {
 
     /**
      * {@code ConnectInterceptor.intercept(Chain)} returning a Response; chain.request(),
-     * request.method(), request.url().uri(), response.code(), response.protocol().
+     * request.method(), the url's scheme(), host(), port(), encodedPath(), encodedQuery() and
+     * encodedUsername(), response.code(), response.protocol().
      */
     static ElementMatcher<TypeDescription> connectInterceptor() {
         return new Requirement(interceptor -> {
@@ -60,7 +61,10 @@ final class OkHttpApi {
             TypeDescription request = method(chain, "request", REQUEST).getReturnType().asErasure();
             method(request, "method", "java.lang.String");
             TypeDescription url = method(request, "url", HTTP_URL).getReturnType().asErasure();
-            method(url, "uri", "java.net.URI");
+            for (String part : new String[] {"scheme", "host", "encodedPath", "encodedQuery", "encodedUsername"}) {
+                method(url, part, "java.lang.String");
+            }
+            method(url, "port", "int");
             TypeDescription response = intercept.getReturnType().asErasure();
             method(response, "code", "int");
             method(response, "protocol", PROTOCOL);
