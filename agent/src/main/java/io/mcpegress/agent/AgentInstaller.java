@@ -62,6 +62,7 @@ public final class AgentInstaller {
                 return;
             }
             long t0 = System.nanoTime();
+            WeaverWarmUp.start(); // loads ByteBuddy on another core while the pipeline opens
             policy = Policy.fromConfig(config);
             socketGuard = SocketGuardInstaller.fromConfig(config); // socket guard
             policyReloadMillis = SinkConfig.duration(config, ConfigKey.POLICY_RELOAD_INTERVAL, 0, 3_600_000);

@@ -88,7 +88,11 @@ final class NamedClassWeaver implements ClassFileTransformer {
         }
         weaving.set(typeName);
         try {
-            return weave(typeName, module, loader, domain, classfile, candidates);
+            byte[] woven = weave(typeName, module, loader, domain, classfile, candidates);
+            if (woven != null) {
+                AgentLog.debug("instrumented " + typeName);
+            }
+            return woven;
         } catch (Throwable t) {
             failed(typeName, t);
             return null;
@@ -97,8 +101,9 @@ final class NamedClassWeaver implements ClassFileTransformer {
         }
     }
 
-    private byte[] weave(String typeName, Module module, ClassLoader loader, ProtectionDomain domain, byte[] classfile,
-                         List<Target> candidates) {
+    /** The woven class file, or null when no candidate's condition holds; throws what weaving throws. */
+    byte[] weave(String typeName, Module module, ClassLoader loader, ProtectionDomain domain, byte[] classfile,
+                 List<Target> candidates) {
         ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(typeName, classfile),
                 ClassFileLocator.ForClassLoader.of(loader));
         TypePool pool = new TypePool.Default.WithLazyResolution(new TypePool.CacheProvider.Simple(), locator,
@@ -117,9 +122,7 @@ final class NamedClassWeaver implements ClassFileTransformer {
         if (builder == null) {
             return null;
         }
-        byte[] woven = builder.make(TypeResolutionStrategy.Disabled.INSTANCE, pool).getBytes();
-        AgentLog.debug("instrumented " + typeName);
-        return woven;
+        return builder.make(TypeResolutionStrategy.Disabled.INSTANCE, pool).getBytes();
     }
 
     /** A class we meant to instrument but could not is a hole in the policy: say so loudly. */

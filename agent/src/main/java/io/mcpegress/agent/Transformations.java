@@ -10,7 +10,11 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.implementation.bytecode.member.MethodInvocation;
+import net.bytebuddy.matcher.ElementMatchers;
 
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,9 +57,7 @@ final class Transformations {
         Advice.ExceptionHandler countFailures = adviceFailureHandler();
         for (InstrumentationModule module : modules) {
             for (TypeInstrumentation type : module.typeInstrumentations()) {
-                AgentBuilder.Transformer.ForAdvice advice = new AgentBuilder.Transformer.ForAdvice()
-                        .include(Transformations.class.getClassLoader())
-                        .withExceptionHandler(countFailures);
+                AgentBuilder.Transformer.ForAdvice advice = newAdvice(countFailures);
                 for (TypeInstrumentation.AdviceBinding binding : type.adviceBindings()) {
                     advice = advice.advice(binding.methods(), binding.adviceClassName());
                 }
@@ -121,6 +123,31 @@ final class Transformations {
                 AgentLog.debug("not preloaded (not in java.base or not in this JDK; woven if it loads): " + name);
             }
         }
+    }
+
+    /** Advice classes are read from the agent's class loader; failures inside them are counted. */
+    private static AgentBuilder.Transformer.ForAdvice newAdvice(Advice.ExceptionHandler countFailures) {
+        return new AgentBuilder.Transformer.ForAdvice()
+                .include(Transformations.class.getClassLoader())
+                .withExceptionHandler(countFailures);
+    }
+
+    /**
+     * Weaves one class of the agent jar with one advice class, the way a module's class is woven,
+     * and returns the bytes without defining them: for {@link WeaverWarmUp}.
+     */
+    static byte[] weaveSample(String className, String adviceClassName) throws IOException {
+        ClassLoader loader = Transformations.class.getClassLoader();
+        byte[] classfile;
+        try (InputStream in = loader.getResourceAsStream(className.replace('.', '/') + ".class")) {
+            if (in == null) {
+                throw new FileNotFoundException(className);
+            }
+            classfile = in.readAllBytes();
+        }
+        NamedClassWeaver.Target target = new NamedClassWeaver.Target("warm-up", (type, domain) -> true,
+                newAdvice(adviceFailureHandler()).advice(ElementMatchers.named("call"), adviceClassName));
+        return new NamedClassWeaver(Map.of()).weave(className, null, loader, null, classfile, List.of(target));
     }
 
     /** Failures inside woven advice land in {@link EgressHooks#adviceFailed}, where they are counted. */

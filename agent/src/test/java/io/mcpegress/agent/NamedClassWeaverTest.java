@@ -130,4 +130,31 @@ class NamedClassWeaverTest {
         byte[] woven = weaver.transform(null, getClass().getClassLoader(), GREETER, null, null, greeterClassfile());
         assertThat(greet(woven, "later")).isEqualTo("HELLO LATER");
     }
+
+    /** The start-up warm-up really weaves (so it loads what weaving loads) and defines nothing. */
+    @Test
+    void warmUpWeavesItsSampleWithoutDefiningIt() throws Exception {
+        byte[] woven = Transformations.weaveSample(WeaverWarmUp.Sample.class.getName(), WeaverWarmUp.SampleAdvice.class.getName());
+
+        assertThat(woven).isNotNull();
+        ClassLoader loader = new ClassLoader(NamedClassWeaverTest.class.getClassLoader()) {
+            @Override
+            protected Class<?> loadClass(String n, boolean resolve) throws ClassNotFoundException {
+                if (n.equals(WeaverWarmUp.Sample.class.getName())) {
+                    synchronized (getClassLoadingLock(n)) {
+                        Class<?> c = findLoadedClass(n);
+                        return c != null ? c : defineClass(n, woven, 0, woven.length);
+                    }
+                }
+                return super.loadClass(n, resolve);
+            }
+        };
+        Class<?> sample = loader.loadClass(WeaverWarmUp.Sample.class.getName());
+        java.lang.reflect.Constructor<?> constructor = sample.getDeclaredConstructor();
+        constructor.setAccessible(true);
+        java.lang.reflect.Method call = sample.getDeclaredMethod("call", Object.class);
+        call.setAccessible(true);
+        assertThat(call.invoke(constructor.newInstance(), "x")).as("the exit advice returns the argument").isEqualTo("x");
+        assertThat(new WeaverWarmUp.Sample().call("x")).as("the agent's own Sample stays unwoven").isNull();
+    }
 }
