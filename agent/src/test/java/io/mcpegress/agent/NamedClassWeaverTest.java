@@ -44,10 +44,17 @@ class NamedClassWeaverTest {
 
     /** Defines {@code bytes} as Greeter in a child loader so the woven class is the one called. */
     private static Object greet(byte[] bytes, String name) throws Exception {
+        Class<?> greeter = defineAlone(Greeter.class.getName(), bytes);
+        Object instance = greeter.getConstructor().newInstance();
+        return greeter.getMethod("greet", String.class).invoke(instance, name);
+    }
+
+    /** {@code bytes} as class {@code className} in a child loader of its own (everything else from the parent). */
+    private static Class<?> defineAlone(String className, byte[] bytes) throws ClassNotFoundException {
         ClassLoader loader = new ClassLoader(NamedClassWeaverTest.class.getClassLoader()) {
             @Override
             protected Class<?> loadClass(String n, boolean resolve) throws ClassNotFoundException {
-                if (n.equals(Greeter.class.getName())) {
+                if (n.equals(className)) {
                     synchronized (getClassLoadingLock(n)) {
                         Class<?> c = findLoadedClass(n);
                         return c != null ? c : defineClass(n, bytes, 0, bytes.length);
@@ -56,9 +63,7 @@ class NamedClassWeaverTest {
                 return super.loadClass(n, resolve);
             }
         };
-        Class<?> greeter = loader.loadClass(Greeter.class.getName());
-        Object instance = greeter.getConstructor().newInstance();
-        return greeter.getMethod("greet", String.class).invoke(instance, name);
+        return loader.loadClass(className);
     }
 
     @Test
@@ -137,19 +142,7 @@ class NamedClassWeaverTest {
         byte[] woven = Transformations.weaveSample(WeaverWarmUp.Sample.class.getName(), WeaverWarmUp.SampleAdvice.class.getName());
 
         assertThat(woven).isNotNull();
-        ClassLoader loader = new ClassLoader(NamedClassWeaverTest.class.getClassLoader()) {
-            @Override
-            protected Class<?> loadClass(String n, boolean resolve) throws ClassNotFoundException {
-                if (n.equals(WeaverWarmUp.Sample.class.getName())) {
-                    synchronized (getClassLoadingLock(n)) {
-                        Class<?> c = findLoadedClass(n);
-                        return c != null ? c : defineClass(n, woven, 0, woven.length);
-                    }
-                }
-                return super.loadClass(n, resolve);
-            }
-        };
-        Class<?> sample = loader.loadClass(WeaverWarmUp.Sample.class.getName());
+        Class<?> sample = defineAlone(WeaverWarmUp.Sample.class.getName(), woven);
         java.lang.reflect.Constructor<?> constructor = sample.getDeclaredConstructor();
         constructor.setAccessible(true);
         java.lang.reflect.Method call = sample.getDeclaredMethod("call", Object.class);
