@@ -199,6 +199,35 @@ final class JsonLineWriter {
         comma = true;
     }
 
+    /**
+     * Where fields written next begin, after the comma that separates them from what came before
+     * (written now if needed): with {@link #copyFrom}, captures fields for {@link #preEncodedFields}.
+     */
+    int fieldsStart() {
+        if (comma) {
+            ensure(1);
+            buf[size++] = ',';
+            comma = false;
+        }
+        return size;
+    }
+
+    /** The bytes written since {@code from}. */
+    byte[] copyFrom(int from) {
+        return java.util.Arrays.copyOfRange(buf, from, size);
+    }
+
+    /** Fields captured with {@link #fieldsStart} / {@link #copyFrom}, copied in as they are. */
+    void preEncodedFields(byte[] fields) {
+        ensure(fields.length + 1);
+        if (comma) {
+            buf[size++] = ',';
+        }
+        System.arraycopy(fields, 0, buf, size, fields.length);
+        size += fields.length;
+        comma = true;
+    }
+
     /** Comma if needed, then the name, with room for {@code extra} more bytes after it. */
     private void field(byte[] name, int extra) {
         ensure(name.length + 1 + extra);
