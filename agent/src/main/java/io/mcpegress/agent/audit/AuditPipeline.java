@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
@@ -64,10 +65,14 @@ public final class AuditPipeline implements AutoCloseable {
 
     private final BlockingQueue<AuditRecord> queue;
     /**
-     * A batch this big means events come fast: write the next one at once instead of lingering.
-     * A quarter of the queue at most, so that a small queue cannot fill up while the writer lingers.
+     * A batch this big means events come fast: write the next one at once instead of lingering,
+     * and an offer that makes the queue this long wakes a lingering writer. A quarter of the queue
+     * at most, so that a small queue cannot fill up while the writer lingers.
      */
     private final int fullBatch;
+    /** Set while the writer lingers; the offer that finds {@link #fullBatch} events queued clears it and wakes the writer. */
+    private final AtomicBoolean lingering = new AtomicBoolean();
+    private final long lingerNanos;
     private final AuditEncoder encoder;
     private final AuditSink sink;
     private final OverflowPolicy overflow;
@@ -96,6 +101,13 @@ public final class AuditPipeline implements AutoCloseable {
     /** @param heartbeatMillis interval of heartbeat events, 0 for none */
     public AuditPipeline(int capacity, AuditEncoder encoder, AuditSink sink, OverflowPolicy overflow,
                          long heartbeatMillis) {
+        this(capacity, encoder, sink, overflow, heartbeatMillis, LINGER_NANOS);
+    }
+
+    /** With another linger than {@link #LINGER_NANOS}: tests make it long to see what wakes the writer. */
+    AuditPipeline(int capacity, AuditEncoder encoder, AuditSink sink, OverflowPolicy overflow, long heartbeatMillis,
+                  long lingerNanos) {
+        this.lingerNanos = lingerNanos;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.fullBatch = Math.max(1, Math.min(BATCH, capacity / 4));
         this.encoder = encoder;
@@ -133,6 +145,9 @@ public final class AuditPipeline implements AutoCloseable {
             return;
         }
         if (queue.offer(record)) {
+            if (lingering.get() && queue.size() >= fullBatch && lingering.compareAndSet(true, false)) {
+                LockSupport.unpark(writer);
+            }
             return;
         }
         if (overflow == OverflowPolicy.BLOCK && Thread.currentThread() != writer && waitForRoom(record)) {
@@ -173,7 +188,9 @@ public final class AuditPipeline implements AutoCloseable {
                 }
                 // under steady traffic, let the next events gather instead of being woken by each one
                 while (first != null && !full && !closed) {
-                    LockSupport.parkNanos(LINGER_NANOS);
+                    lingering.set(true);
+                    LockSupport.parkNanos(lingerNanos);
+                    lingering.set(false);
                     if (drainTo(batch, BATCH) == 0) {
                         break; // idle: block in poll() again
                     }
@@ -282,6 +299,11 @@ public final class AuditPipeline implements AutoCloseable {
         }
         rest.add(AgentEvent.shutdown(counters()));
         writeBatch(rest);
+    }
+
+    /** Whether the writer is sleeping between small batches now (for tests). */
+    boolean lingering() {
+        return lingering.get();
     }
 
     public long offeredCount() {

@@ -155,4 +155,37 @@ class AuditPipelineTest {
         pipeline.offer(event(1));
         assertThat(lines(file, "http-request")).hasSize(1);
     }
+
+    /**
+     * Between small batches the writer sleeps (10 ms in production, a minute here); at 20,000
+     * events/s 10 ms would be more than a small queue holds. The offer that finds a quarter of the
+     * queue filled wakes it: here the 32nd event in a 128-event queue, written at once, not a
+     * minute later.
+     */
+    @Test
+    void aLingeringWriterIsWokenWhenAQuarterOfTheQueueIsFilled() throws Exception {
+        Path file = dir.resolve("audit.jsonl");
+        AuditPipeline pipeline = new AuditPipeline(128, new EcsEncoder(new ProcessIdentity("s", "v")),
+                RotatingFileSink.builder(file).open(), AuditPipeline.OverflowPolicy.DROP, 0, TimeUnit.MINUTES.toNanos(1));
+        pipeline.start();
+        pipeline.offer(event(0));
+        awaitTrue(() -> pipeline.writtenCount() == 1 && pipeline.lingering());
+
+        for (int i = 1; i <= 32; i++) {
+            pipeline.offer(event(i));
+        }
+
+        awaitTrue(() -> pipeline.writtenCount() == 33);
+        assertThat(pipeline.droppedCount()).isZero();
+        pipeline.close();
+        assertThat(lines(file, "http-request")).hasSize(33);
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition not met within 10 s").isLessThan(deadline);
+            Thread.sleep(5);
+        }
+    }
 }
