@@ -70,8 +70,10 @@ public final class AuditPipeline implements AutoCloseable {
      * at most, so that a small queue cannot fill up while the writer lingers.
      */
     private final int fullBatch;
-    /** Set while the writer lingers; the offer that finds {@link #fullBatch} events queued clears it and wakes the writer. */
+    /** Set while the writer lingers; an offer that finds {@link #fullBatch} events queued clears it and wakes the writer. */
     private final AtomicBoolean lingering = new AtomicBoolean();
+    /** The queue's length is checked on exchanges whose number has these bits clear: an eighth of {@link #fullBatch}. */
+    private final long wakeCheckMask;
     private final long lingerNanos;
     private final AuditEncoder encoder;
     private final AuditSink sink;
@@ -110,6 +112,7 @@ public final class AuditPipeline implements AutoCloseable {
         this.lingerNanos = lingerNanos;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.fullBatch = Math.max(1, Math.min(BATCH, capacity / 4));
+        this.wakeCheckMask = Integer.highestOneBit(Math.max(1, fullBatch / 8)) - 1;
         this.encoder = encoder;
         this.sink = sink;
         this.overflow = overflow;
@@ -134,8 +137,9 @@ public final class AuditPipeline implements AutoCloseable {
      * synchronously: exchanges that finish during shutdown still reach the trail.
      */
     public void offer(AuditRecord record) {
+        long n = 0;
         if (record instanceof AuditEvent e) {
-            exchanges.incrementAndGet();
+            n = exchanges.incrementAndGet();
             if (e.denied()) {
                 denied.incrementAndGet();
             }
@@ -145,7 +149,9 @@ public final class AuditPipeline implements AutoCloseable {
             return;
         }
         if (queue.offer(record)) {
-            if (lingering.get() && queue.size() >= fullBatch && lingering.compareAndSet(true, false)) {
+            // size() takes the queue's lock again: looked at on every few exchanges only
+            if ((n & wakeCheckMask) == 0 && lingering.get() && queue.size() >= fullBatch
+                    && lingering.compareAndSet(true, false)) {
                 LockSupport.unpark(writer);
             }
             return;

@@ -158,9 +158,9 @@ class AuditPipelineTest {
 
     /**
      * Between small batches the writer sleeps (10 ms in production, a minute here); at 20,000
-     * events/s 10 ms would be more than a small queue holds. The offer that finds a quarter of the
-     * queue filled wakes it: here the 32nd event in a 128-event queue, written at once, not a
-     * minute later.
+     * events/s 10 ms would be more than a small queue holds. An offer that finds a quarter of the
+     * queue filled wakes it (the length is looked at every eighth of that): here by the 40th event
+     * in a 128-event queue, all written at once, not a minute later.
      */
     @Test
     void aLingeringWriterIsWokenWhenAQuarterOfTheQueueIsFilled() throws Exception {
@@ -171,14 +171,14 @@ class AuditPipelineTest {
         pipeline.offer(event(0));
         awaitTrue(() -> pipeline.writtenCount() == 1 && pipeline.lingering());
 
-        for (int i = 1; i <= 32; i++) {
+        for (int i = 1; i <= 39; i++) {
             pipeline.offer(event(i));
         }
 
-        awaitTrue(() -> pipeline.writtenCount() == 33);
+        awaitTrue(() -> pipeline.writtenCount() == 40);
         assertThat(pipeline.droppedCount()).isZero();
         pipeline.close();
-        assertThat(lines(file, "http-request")).hasSize(33);
+        assertThat(lines(file, "http-request")).hasSize(40);
     }
 
     private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
