@@ -55,6 +55,7 @@ public final class AgentInstaller {
         long policyReloadMillis;
         AuditPipeline pipeline;
         SocketGuardInstaller socketGuard; // socket guard
+        WeaveCache weaveCache;
         try {
             config = ConfigLoader.load(agentArgs, System.getProperties(), System.getenv());
             if (!config.enabled()) {
@@ -62,7 +63,10 @@ public final class AgentInstaller {
                 return;
             }
             long t0 = System.nanoTime();
-            WeaverWarmUp.start(); // loads ByteBuddy on another core while the pipeline opens
+            weaveCache = WeaveCache.open(weaveCacheRoot(config), agentJar);
+            if (!weaveCache.warm()) {
+                WeaverWarmUp.start(); // loads ByteBuddy on another core while the pipeline opens
+            }
             policy = Policy.fromConfig(config);
             socketGuard = SocketGuardInstaller.fromConfig(config); // socket guard
             policyReloadMillis = SinkConfig.duration(config, ConfigKey.POLICY_RELOAD_INTERVAL, 0, 3_600_000);
@@ -110,7 +114,7 @@ public final class AgentInstaller {
                 AgentVersion.get() + " started: mode=" + mode + " proxy=" + (proxy == null ? "none" : proxy)
                         + " policy=" + policy.describe()));
         long t2 = System.nanoTime();
-        new Transformations(modules, pipeline).installOn(inst);
+        new Transformations(modules, pipeline, weaveCache).installOn(inst);
         long t3 = System.nanoTime();
         phases.append(" through-hooks=").append(ms(started, t1)).append(" modules=").append(ms(t1, t2))
                 .append(" transformations=").append(ms(t2, t3));
@@ -138,6 +142,23 @@ public final class AgentInstaller {
                 System.getenv(), ConfigKey.AUDIT_INTEGRITY_KEY_ENV.key(), ConfigKey.AUDIT_INTEGRITY_KEY_FILE.key());
         return new AuditPipeline(config.queueCapacity(), new ChainedEncoder(schema, key), sinks, sinkConfig.overflow(),
                 sinkConfig.heartbeatMillis());
+    }
+
+    /** {@code mcp.egress.weave-cache}; by default a directory of this user's under {@code java.io.tmpdir}. */
+    static java.nio.file.Path weaveCacheRoot(AgentConfig config) throws ConfigException {
+        String value = config.value(ConfigKey.WEAVE_CACHE);
+        if (value != null && value.trim().equalsIgnoreCase("none")) {
+            return null;
+        }
+        if (value != null && !value.isBlank()) {
+            try {
+                return java.nio.file.Path.of(value.trim());
+            } catch (java.nio.file.InvalidPathException e) {
+                throw ConfigException.invalid(ConfigKey.WEAVE_CACHE.key(), value, ConfigKey.WEAVE_CACHE.expected());
+            }
+        }
+        String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
+        return java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "mcp-egress-weave-cache-" + user);
     }
 
     /** A policy file is watched and reloaded on change unless the interval is 0. */

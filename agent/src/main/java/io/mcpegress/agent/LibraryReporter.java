@@ -7,6 +7,7 @@ import net.bytebuddy.matcher.ElementMatcher;
 
 import java.security.CodeSource;
 import java.security.ProtectionDomain;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
@@ -18,7 +19,7 @@ import java.util.regex.Pattern;
  * a SIEM rule can then alert on "library-unsupported" instead of trusting a silent gap.
  * Wraps each module's type matcher; one event per module and class loader location.
  */
-final class LibraryReporter {
+final class LibraryReporter implements NamedClassWeaver.CacheHits {
 
     /** {@code okhttp-4.12.0.jar}, {@code httpclient5-5.1.4.jar}, {@code mcp-core-1.1.5-SNAPSHOT.jar}. */
     private static final Pattern JAR_VERSION = Pattern.compile("-(\\d+(?:\\.\\d+)*(?:[.-][A-Za-z0-9]+)*)\\.jar$");
@@ -36,27 +37,35 @@ final class LibraryReporter {
             try {
                 matched = typeMatcher.matches(type);
             } catch (RuntimeException e) {
-                report(moduleName, type, protectionDomain, e.getMessage());
+                report(moduleName, type.getName(), protectionDomain, e.getMessage());
                 throw e; // the weaver logs it too
             }
             if (matched) {
-                report(moduleName, type, protectionDomain, null);
+                report(moduleName, type.getName(), protectionDomain, null);
             }
             return matched;
         };
     }
 
-    private void report(String moduleName, TypeDescription type, ProtectionDomain domain, String unsupportedReason) {
+    /** A class woven in an earlier run: the same events as if its modules' matchers had matched now. */
+    @Override
+    public void reused(List<String> moduleNames, String typeName, ProtectionDomain domain) {
+        for (String moduleName : moduleNames) {
+            report(moduleName, typeName, domain, null);
+        }
+    }
+
+    private void report(String moduleName, String typeName, ProtectionDomain domain, String unsupportedReason) {
         try {
             String location = location(domain);
-            String key = moduleName + '|' + location + '|' + (unsupportedReason == null ? "" : type.getName());
+            String key = moduleName + '|' + location + '|' + (unsupportedReason == null ? "" : typeName);
             if (!reported.add(key)) {
                 return;
             }
             String version = version(location);
             pipeline.offer(unsupportedReason == null
-                    ? AgentEvent.libraryInstrumented(moduleName, version, type.getName())
-                    : AgentEvent.libraryUnsupported(moduleName, version, type.getName(), unsupportedReason));
+                    ? AgentEvent.libraryInstrumented(moduleName, version, typeName)
+                    : AgentEvent.libraryUnsupported(moduleName, version, typeName, unsupportedReason));
         } catch (RuntimeException e) {
             // reporting must never change what gets instrumented
         }

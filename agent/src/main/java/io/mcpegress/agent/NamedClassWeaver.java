@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * The agent's one class file transformer. Every class the JVM loads is looked up by its internal
@@ -30,8 +31,27 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class NamedClassWeaver implements ClassFileTransformer {
 
-    /** One way to weave a named class: when {@code condition} holds, apply {@code advice}. */
-    record Target(String module, TypeCondition condition, AgentBuilder.Transformer advice) {
+    /**
+     * One way to weave a named class: when {@code condition} holds, apply {@code advice}. The advice
+     * is built on first use (a start served by the {@link WeaveCache} never builds it);
+     * {@code signature} names the module and its advice bindings, for the cache's key.
+     */
+    record Target(String module, TypeCondition condition, Supplier<AgentBuilder.Transformer> advice, String signature) {
+
+        Target(String module, TypeCondition condition, AgentBuilder.Transformer advice) {
+            this(module, condition, () -> advice, module);
+        }
+    }
+
+    /** A woven class file and the modules whose advice it holds. */
+    record Woven(byte[] bytes, List<String> modules) {
+    }
+
+    /** Told when a class comes from the cache, so the modules' library events are not lost. */
+    interface CacheHits {
+        CacheHits NONE = (modules, typeName, domain) -> { };
+
+        void reused(List<String> modules, String typeName, ProtectionDomain domain);
     }
 
     /** What a named class must also satisfy; may throw to report an unsupported version loudly. */
@@ -41,21 +61,21 @@ final class NamedClassWeaver implements ClassFileTransformer {
 
     private static final AtomicLong FAILED = new AtomicLong();
 
-    /**
-     * Advice is inlined into existing methods only: no type initializer, no auxiliary types, and the
-     * method graph of the declared methods is enough, so super types are never parsed.
-     */
-    private final ByteBuddy byteBuddy = new ByteBuddy()
-            .with(TypeValidation.DISABLED)
-            .with(Implementation.Context.Disabled.Factory.INSTANCE)
-            .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE);
     /** Internal name ({@code okhttp3/Address}) to its targets, in module order; replaced, never changed. */
     private volatile Map<String, List<Target>> targets;
     /** Set while this thread weaves: a class loaded by the weaving itself is reported, not woven. */
     private final ThreadLocal<String> weaving = new ThreadLocal<>();
+    private final WeaveCache cache;
+    private final CacheHits cacheHits;
 
     NamedClassWeaver(Map<String, List<Target>> targets) {
+        this(targets, WeaveCache.NONE, CacheHits.NONE);
+    }
+
+    NamedClassWeaver(Map<String, List<Target>> targets, WeaveCache cache, CacheHits cacheHits) {
         this.targets = Map.copyOf(targets);
+        this.cache = cache;
+        this.cacheHits = cacheHits;
     }
 
     /** Adds targets (deferred ones) for classes that load from now on; loaded ones need retransforming. */
@@ -81,6 +101,16 @@ final class NamedClassWeaver implements ClassFileTransformer {
             return null;
         }
         String typeName = internalName.replace('/', '.');
+        boolean cacheable = cache.enabled() && WeaveCache.holdsClassesOf(loader);
+        String signature = cacheable ? signature(candidates) : null;
+        if (cacheable) {
+            NamedClassWeaver.Woven hit = cache.get(internalName, signature, classfile);
+            if (hit != null) {
+                cacheHits.reused(hit.modules(), typeName, domain);
+                AgentLog.debug("instrumented " + typeName + " (from the weave cache)");
+                return hit.bytes();
+            }
+        }
         String outer = weaving.get();
         if (outer != null) {
             failed(typeName, new IllegalStateException("loaded while " + outer + " was being instrumented"));
@@ -88,11 +118,17 @@ final class NamedClassWeaver implements ClassFileTransformer {
         }
         weaving.set(typeName);
         try {
-            byte[] woven = weave(typeName, module, loader, domain, classfile, candidates);
-            if (woven != null) {
-                AgentLog.debug("instrumented " + typeName);
+            Woven woven = weave(typeName, module, loader, domain, classfile, candidates);
+            if (woven == null) {
+                return null;
             }
-            return woven;
+            AgentLog.debug("instrumented " + typeName);
+            if (cacheable) {
+                cache.put(internalName, signature, classfile, woven);
+            } else {
+                cache.libraryClassWoven();
+            }
+            return woven.bytes();
         } catch (Throwable t) {
             failed(typeName, t);
             return null;
@@ -101,8 +137,17 @@ final class NamedClassWeaver implements ClassFileTransformer {
         }
     }
 
+    /** What identifies the advice woven into a class: each candidate's module and bindings, in order. */
+    private static String signature(List<Target> candidates) {
+        StringBuilder b = new StringBuilder();
+        for (Target t : candidates) {
+            b.append(t.signature()).append('\n');
+        }
+        return b.toString();
+    }
+
     /** The woven class file, or null when no candidate's condition holds; throws what weaving throws. */
-    byte[] weave(String typeName, Module module, ClassLoader loader, ProtectionDomain domain, byte[] classfile,
+    Woven weave(String typeName, Module module, ClassLoader loader, ProtectionDomain domain, byte[] classfile,
                  List<Target> candidates) {
         ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(typeName, classfile),
                 ClassFileLocator.ForClassLoader.of(loader));
@@ -111,18 +156,20 @@ final class NamedClassWeaver implements ClassFileTransformer {
         TypeDescription type = pool.describe(typeName).resolve();
         JavaModule javaModule = module == null ? null : JavaModule.of(module);
         DynamicType.Builder<?> builder = null;
+        List<String> modules = new ArrayList<>();
         for (Target target : candidates) {
             if (target.condition().matches(type, domain)) {
                 if (builder == null) {
-                    builder = byteBuddy.decorate(type, locator);
+                    builder = Weaving.BYTE_BUDDY.decorate(type, locator);
                 }
-                builder = target.advice().transform(builder, type, loader, javaModule, domain);
+                builder = target.advice().get().transform(builder, type, loader, javaModule, domain);
+                modules.add(target.module());
             }
         }
         if (builder == null) {
             return null;
         }
-        return builder.make(TypeResolutionStrategy.Disabled.INSTANCE, pool).getBytes();
+        return new Woven(builder.make(TypeResolutionStrategy.Disabled.INSTANCE, pool).getBytes(), List.copyOf(modules));
     }
 
     /** A class we meant to instrument but could not is a hole in the policy: say so loudly. */
@@ -130,5 +177,17 @@ final class NamedClassWeaver implements ClassFileTransformer {
         FAILED.incrementAndGet();
         AgentLog.warn("could not instrument " + typeName + ": " + t
                 + " (calls through this class are NOT routed or audited by the client layer)");
+    }
+
+    /** Created on first weave (a holder class): a start served by the {@link WeaveCache} never loads it. */
+    private static final class Weaving {
+        /**
+         * Advice is inlined into existing methods only: no type initializer, no auxiliary types, and
+         * the method graph of the declared methods is enough, so super types are never parsed.
+         */
+        static final ByteBuddy BYTE_BUDDY = new ByteBuddy()
+                .with(TypeValidation.DISABLED)
+                .with(Implementation.Context.Disabled.Factory.INSTANCE)
+                .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE);
     }
 }

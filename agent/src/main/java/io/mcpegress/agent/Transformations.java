@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Weaves the instrumentation modules' advice. Classes are looked up by exact name
@@ -32,10 +33,12 @@ final class Transformations {
 
     private final List<InstrumentationModule> modules;
     private final LibraryReporter libraries;
+    private final WeaveCache cache;
 
-    Transformations(List<InstrumentationModule> modules, AuditPipeline pipeline) {
+    Transformations(List<InstrumentationModule> modules, AuditPipeline pipeline, WeaveCache cache) {
         this.modules = modules;
         this.libraries = new LibraryReporter(pipeline);
+        this.cache = cache;
     }
 
     static long failedTransformCount() {
@@ -54,20 +57,21 @@ final class Transformations {
 
         Map<String, List<NamedClassWeaver.Target>> targets = new HashMap<>();
         Map<String, List<NamedClassWeaver.Target>> deferred = new HashMap<>();
-        Advice.ExceptionHandler countFailures = adviceFailureHandler();
+        Supplier<Advice.ExceptionHandler> countFailures = new Lazy<>(Transformations::adviceFailureHandler);
         for (InstrumentationModule module : modules) {
             for (TypeInstrumentation type : module.typeInstrumentations()) {
-                AgentBuilder.Transformer.ForAdvice advice = newAdvice(countFailures);
+                StringBuilder signature = new StringBuilder(module.name()).append(' ').append(type.typeName());
                 for (TypeInstrumentation.AdviceBinding binding : type.adviceBindings()) {
-                    advice = advice.advice(binding.methods(), binding.adviceClassName());
+                    signature.append(' ').append(binding.adviceClassName()).append(" on ").append(binding.methods());
                 }
                 (deferredJdkClasses.contains(type.typeName()) ? deferred : targets)
                         .computeIfAbsent(type.typeName().replace('.', '/'), k -> new ArrayList<>())
                         .add(new NamedClassWeaver.Target(module.name(),
-                                libraries.wrap(module.name(), type.typeMatcher()), advice));
+                                libraries.wrap(module.name(), type.typeMatcher()),
+                                new Lazy<>(() -> advice(type, countFailures.get())), signature.toString()));
             }
         }
-        NamedClassWeaver weaver = new NamedClassWeaver(targets);
+        NamedClassWeaver weaver = new NamedClassWeaver(targets, cache, libraries);
         long built = System.nanoTime();
         inst.addTransformer(weaver, true);
         int retransformed = retransformLoaded(inst, targets.keySet());
@@ -125,6 +129,34 @@ final class Transformations {
         }
     }
 
+    /** The type's advice, built when ByteBuddy first weaves it: a start served by the weave cache never does. */
+    private static AgentBuilder.Transformer advice(TypeInstrumentation type, Advice.ExceptionHandler countFailures) {
+        AgentBuilder.Transformer.ForAdvice advice = newAdvice(countFailures);
+        for (TypeInstrumentation.AdviceBinding binding : type.adviceBindings()) {
+            advice = advice.advice(binding.methods(), binding.adviceClassName());
+        }
+        return advice;
+    }
+
+    /** Computes its value once, on first use, and only then. */
+    private static final class Lazy<T> implements Supplier<T> {
+        private Supplier<T> compute;
+        private T value;
+
+        Lazy(Supplier<T> compute) {
+            this.compute = compute;
+        }
+
+        @Override
+        public synchronized T get() {
+            if (compute != null) {
+                value = compute.get();
+                compute = null;
+            }
+            return value;
+        }
+    }
+
     /** Advice classes are read from the agent's class loader; failures inside them are counted. */
     private static AgentBuilder.Transformer.ForAdvice newAdvice(Advice.ExceptionHandler countFailures) {
         return new AgentBuilder.Transformer.ForAdvice()
@@ -147,7 +179,9 @@ final class Transformations {
         }
         NamedClassWeaver.Target target = new NamedClassWeaver.Target("warm-up", (type, domain) -> true,
                 newAdvice(adviceFailureHandler()).advice(ElementMatchers.named("call"), adviceClassName));
-        return new NamedClassWeaver(Map.of()).weave(className, null, loader, null, classfile, List.of(target));
+        NamedClassWeaver.Woven woven = new NamedClassWeaver(Map.of()).weave(className, null, loader, null, classfile,
+                List.of(target));
+        return woven == null ? null : woven.bytes();
     }
 
     /** Failures inside woven advice land in {@link EgressHooks#adviceFailed}, where they are counted. */

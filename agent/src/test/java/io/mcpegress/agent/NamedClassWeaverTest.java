@@ -3,9 +3,13 @@ package io.mcpegress.agent;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -149,5 +153,38 @@ class NamedClassWeaverTest {
         call.setAccessible(true);
         assertThat(call.invoke(constructor.newInstance(), "x")).as("the exit advice returns the argument").isEqualTo("x");
         assertThat(new WeaverWarmUp.Sample().call("x")).as("the agent's own Sample stays unwoven").isNull();
+    }
+
+    @Test
+    void aJdkClassWovenOnceIsServedFromTheWeaveCacheWithoutWeavingAgain(@TempDir Path dir) throws Exception {
+        WeaveCache cache = WeaveCache.open(dir.resolve("cache"), new File(dir.toFile(), "agent.jar"));
+        NamedClassWeaver first = new NamedClassWeaver(Map.of(GREETER, List.of(new NamedClassWeaver.Target("test",
+                (type, domain) -> true, () -> shout(), "test shout"))), cache, NamedClassWeaver.CacheHits.NONE);
+        // loader null: the JDK's boot loader, whose classes the cache holds
+        byte[] woven = first.transform(null, null, GREETER, null, null, greeterClassfile());
+        assertThat(greet(woven, "mcp")).isEqualTo("HELLO MCP");
+
+        List<String> reused = new ArrayList<>();
+        NamedClassWeaver second = new NamedClassWeaver(Map.of(GREETER, List.of(new NamedClassWeaver.Target("test",
+                (type, domain) -> {
+                    throw new AssertionError("condition evaluated again");
+                }, () -> {
+                    throw new AssertionError("woven again");
+                }, "test shout"))), cache, (modules, typeName, domain) -> reused.addAll(modules));
+        byte[] cached = second.transform(null, null, GREETER, null, null, greeterClassfile());
+        assertThat(cached).isEqualTo(woven);
+        assertThat(reused).containsExactly("test");
+        assertThat(greet(cached, "mcp")).isEqualTo("HELLO MCP");
+    }
+
+    @Test
+    void libraryClassesAreNeverCachedAndMarkTheCacheAsNeedingTheWeaver(@TempDir Path dir) throws Exception {
+        WeaveCache cache = WeaveCache.open(dir.resolve("cache"), new File(dir.toFile(), "agent.jar"));
+        NamedClassWeaver weaver = new NamedClassWeaver(Map.of(GREETER, List.of(new NamedClassWeaver.Target("test",
+                (type, domain) -> true, () -> shout(), "test shout"))), cache, NamedClassWeaver.CacheHits.NONE);
+        // the test's class loader stands for an application's: woven by ByteBuddy, not stored
+        assertThat(weaver.transform(null, getClass().getClassLoader(), GREETER, null, null, greeterClassfile())).isNotNull();
+        assertThat(cache.get(GREETER, "test shout\n", greeterClassfile())).isNull();
+        assertThat(cache.warm()).isFalse();
     }
 }

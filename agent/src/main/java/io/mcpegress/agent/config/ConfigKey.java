@@ -59,6 +59,7 @@ public enum ConfigKey {
     SOCKET_GUARD("mcp.egress.socket-guard", "enforce, monitor or off", null),
     AUDIT_INTEGRITY_KEY_ENV("mcp.egress.audit.integrity.key-env", "name of a set, non-empty environment variable", null),
     AUDIT_INTEGRITY_KEY_FILE("mcp.egress.audit.integrity.key-file", "readable, non-empty file", null),
+    WEAVE_CACHE("mcp.egress.weave-cache", "directory path, or none", null),
     DEBUG("mcp.egress.debug", "boolean", "false"),
     DEBUG_INJECT_FAULTS("mcp.egress.debug.inject-faults", "boolean", "false");
 

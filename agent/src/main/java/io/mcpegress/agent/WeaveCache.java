@@ -1,0 +1,287 @@
+package io.mcpegress.agent;
+
+import io.mcpegress.agent.util.AgentLog;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.zip.CRC32C;
+
+/**
+ * Woven JDK classes kept on disk between runs, so a JVM that starts with the same agent build on the
+ * same Java runtime uses the bytes the previous run wove instead of loading ByteBuddy (about 750
+ * classes, most of the agent's start-up) to weave them again.
+ *
+ * <p><b>Only JDK classes</b> (boot and platform class loaders): their weaving depends on nothing but
+ * the class's own bytes, the other classes of the same runtime and the agent build, all of which are
+ * part of the key. Library classes (OkHttp, Apache, the MCP SDK) are always woven by ByteBuddy.
+ *
+ * <p><b>Key.</b> One directory per agent build (version, jar size and modification time) and runtime
+ * ({@code java.home}, {@code java.vm.version}); in it one file per class, holding the advice
+ * signature it was woven with, the original class file (compared byte for byte on use), the woven
+ * class file and a CRC-32C of the whole. Anything that does not match exactly is a miss, and the
+ * class is woven as without a cache.
+ *
+ * <p><b>Trust.</b> The bytes are loaded into JDK classes, so the directory must be the process
+ * user's alone: created with mode 0700, and not used (one warning) when it belongs to another user
+ * or others may write to it. Entries are written to a temporary file and renamed, so two JVMs
+ * starting together never read a half-written entry.
+ */
+final class WeaveCache {
+
+    /** A cache that never hits and never stores: {@code mcp.egress.weave-cache=none}, or an unusable directory. */
+    static final WeaveCache NONE = new WeaveCache(null);
+
+    private static final int MAGIC = 0x4D435743; // "MCWC"
+    private static final int FORMAT = 1;
+    private static final String SUFFIX = ".woven";
+    /** Present when a run of this build wove a class the cache cannot hold: ByteBuddy is needed anyway. */
+    private static final String LIBRARY_MARKER = "library-classes-woven";
+
+    private final Path dir;
+    private volatile boolean libraryMarked;
+
+    private WeaveCache(Path dir) {
+        this.dir = dir;
+    }
+
+    /**
+     * The cache for this agent build and runtime under {@code root}, or {@link #NONE} when the
+     * directory cannot be created or is not safe to load code from (never throws).
+     */
+    static WeaveCache open(Path root, File agentJar) {
+        if (root == null) {
+            return NONE;
+        }
+        try {
+            Path checked = ownedDirectory(root);
+            if (checked == null) {
+                return NONE;
+            }
+            Path build = ownedDirectory(checked.resolve(buildName(agentJar)));
+            return build == null ? NONE : new WeaveCache(build);
+        } catch (IOException | RuntimeException e) {
+            AgentLog.debug("weave cache " + root + " not used (classes are woven at each start): " + e);
+            return NONE;
+        }
+    }
+
+    /** Agent build and Java runtime, readable, one path segment. */
+    static String buildName(File agentJar) {
+        String name = AgentVersion.get() + '_' + agentJar.length() + '_' + agentJar.lastModified()
+                + '_' + System.getProperty("java.vm.version") + '_'
+                + Integer.toHexString(System.getProperty("java.home", "").hashCode());
+        return name.replaceAll("[^A-Za-z0-9._+-]", "_");
+    }
+
+    /** Creates {@code dir} (0700) when missing; null, with a warning, when it is not ours alone. */
+    private static Path ownedDirectory(Path dir) throws IOException {
+        boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+        if (!Files.isDirectory(dir)) {
+            try {
+                if (posix) {
+                    Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(
+                            EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+                                    PosixFilePermission.OWNER_EXECUTE)));
+                } else {
+                    Files.createDirectory(dir);
+                }
+            } catch (FileAlreadyExistsException raced) {
+                // another JVM created it: checked below like any existing directory
+            }
+        }
+        if (!posix) {
+            return dir;
+        }
+        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
+        if (perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE)
+                || !Files.getOwner(dir).equals(ownUser(dir))) {
+            AgentLog.warnOnce("weave-cache-trust", "weave cache " + dir + " not used: it belongs to another user or"
+                    + " others may write to it (classes are woven at each start; use a directory of this user's, mode 0700)");
+            return null;
+        }
+        return dir;
+    }
+
+    /** The user this process creates files as, found by creating one. */
+    private static Object ownUser(Path dir) throws IOException {
+        Path probe = Files.createTempFile(dir, ".owner", ".tmp");
+        try {
+            return Files.getOwner(probe);
+        } finally {
+            Files.deleteIfExists(probe);
+        }
+    }
+
+    boolean enabled() {
+        return dir != null;
+    }
+
+    /**
+     * Whether a start can do without ByteBuddy: earlier runs stored woven classes and none of them
+     * had to weave a library class. When false the caller warms ByteBuddy up in the background.
+     */
+    boolean warm() {
+        if (dir == null || Files.exists(dir.resolve(LIBRARY_MARKER))) {
+            return false;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
+            return entries.iterator().hasNext();
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Whether classes of this loader may come from the cache: the JDK's own loaders only. */
+    static boolean holdsClassesOf(ClassLoader loader) {
+        return loader == null || loader == ClassLoader.getPlatformClassLoader();
+    }
+
+    /** A stored weave of exactly these original bytes with exactly this signature, or null. */
+    NamedClassWeaver.Woven get(String internalName, String signature, byte[] original) {
+        if (dir == null) {
+            return null;
+        }
+        Path file = dir.resolve(fileName(internalName, signature, original));
+        try {
+            if (!Files.isRegularFile(file)) {
+                return null;
+            }
+            return decode(Files.readAllBytes(file), signature, original);
+        } catch (IOException | RuntimeException e) {
+            AgentLog.debug("weave cache entry " + file + " not used: " + e);
+            return null;
+        }
+    }
+
+    /** Stores a weave for the next start; failures (disk full, read-only) only cost that start. */
+    void put(String internalName, String signature, byte[] original, NamedClassWeaver.Woven woven) {
+        if (dir == null) {
+            return;
+        }
+        Path file = dir.resolve(fileName(internalName, signature, original));
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile(dir, ".entry", ".tmp");
+            Files.write(tmp, encode(signature, original, woven));
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            tmp = null;
+        } catch (IOException | RuntimeException e) {
+            AgentLog.debug("weave cache entry " + file + " not stored: " + e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // a stray temporary file is never read
+                }
+            }
+        }
+    }
+
+    /** Notes that ByteBuddy wove a class the cache cannot hold, so later starts warm it up early. */
+    void libraryClassWoven() {
+        if (dir == null || libraryMarked) {
+            return;
+        }
+        libraryMarked = true;
+        try {
+            Files.createFile(dir.resolve(LIBRARY_MARKER));
+        } catch (FileAlreadyExistsException e) {
+            // an earlier run noted it
+        } catch (IOException | RuntimeException e) {
+            AgentLog.debug("weave cache marker not stored: " + e);
+        }
+    }
+
+    static String fileName(String internalName, String signature, byte[] original) {
+        CRC32C crc = new CRC32C();
+        crc.update(original);
+        return internalName.replace('/', '.') + '_' + Integer.toHexString(original.length) + '_'
+                + Long.toHexString(crc.getValue()) + '_' + Integer.toHexString(signature.hashCode()) + SUFFIX;
+    }
+
+    static byte[] encode(String signature, byte[] original, NamedClassWeaver.Woven entry) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(original.length + entry.bytes().length + 256);
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeInt(MAGIC);
+        out.writeInt(FORMAT);
+        writeString(out, signature);
+        writeString(out, String.join(",", entry.modules()));
+        out.writeInt(original.length);
+        out.write(original);
+        out.writeInt(entry.bytes().length);
+        out.write(entry.bytes());
+        CRC32C crc = new CRC32C();
+        crc.update(bytes.toByteArray());
+        out.writeLong(crc.getValue());
+        return bytes.toByteArray();
+    }
+
+    /** The entry, or null when the file is damaged or was woven from other bytes or advice. */
+    static NamedClassWeaver.Woven decode(byte[] file, String signature, byte[] original) throws IOException {
+        if (file.length < 8 + 8) {
+            return null;
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(file, 0, file.length - 8);
+        if (crc.getValue() != ByteBuffer.wrap(file, file.length - 8, 8).getLong()) {
+            return null;
+        }
+        DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(file, 0, file.length - 8));
+        if (in.readInt() != MAGIC || in.readInt() != FORMAT || !readString(in).equals(signature)) {
+            return null;
+        }
+        String modules = readString(in);
+        byte[] storedOriginal = readBytes(in);
+        if (!Arrays.equals(storedOriginal, original)) {
+            return null;
+        }
+        byte[] woven = readBytes(in);
+        return new NamedClassWeaver.Woven(woven, modules.isEmpty() ? List.of() : List.of(modules.split(",")));
+    }
+
+    // length-prefixed UTF-8: writeUTF stops at 64 KB, and signatures name every advice binding
+    private static void writeString(DataOutputStream out, String s) throws IOException {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static String readString(DataInputStream in) throws IOException {
+        return new String(readBytes(in), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] readBytes(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > in.available()) {
+            throw new IOException("damaged entry: length " + n);
+        }
+        return in.readNBytes(n);
+    }
+
+    @Override
+    public String toString() {
+        return dir == null ? "none" : dir.toString();
+    }
+}

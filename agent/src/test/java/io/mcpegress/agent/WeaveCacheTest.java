@@ -1,0 +1,171 @@
+package io.mcpegress.agent;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class WeaveCacheTest {
+
+    private static final String NAME = "jdk/internal/net/http/HttpClientImpl";
+    private static final String SIGNATURE = "jdk-httpclient jdk.internal.net.http.HttpClientImpl SendAdvice on name(equals(send))\n";
+    private static final byte[] ORIGINAL = "original class file".getBytes();
+    private static final NamedClassWeaver.Woven WOVEN =
+            new NamedClassWeaver.Woven("woven class file".getBytes(), List.of("jdk-httpclient", "socket-guard"));
+
+    @TempDir
+    Path dir;
+
+    private WeaveCache open() {
+        return WeaveCache.open(dir.resolve("cache"), new File(dir.toFile(), "agent.jar"));
+    }
+
+    @Test
+    void aStoredWeaveIsFoundByTheNextStartForTheSameClassFileAndAdvice() {
+        open().put(NAME, SIGNATURE, ORIGINAL, WOVEN);
+
+        NamedClassWeaver.Woven found = open().get(NAME, SIGNATURE, ORIGINAL.clone());
+        assertThat(found).isNotNull();
+        assertThat(found.bytes()).isEqualTo(WOVEN.bytes());
+        assertThat(found.modules()).containsExactly("jdk-httpclient", "socket-guard");
+    }
+
+    @Test
+    void anotherClassFileOrOtherAdviceIsAMiss() {
+        WeaveCache cache = open();
+        cache.put(NAME, SIGNATURE, ORIGINAL, WOVEN);
+
+        assertThat(cache.get(NAME, SIGNATURE, "original class filE".getBytes())).isNull(); // another JDK update
+        assertThat(cache.get(NAME, SIGNATURE + "x", ORIGINAL)).isNull();                   // another agent's advice
+        assertThat(cache.get("jdk/internal/net/http/Exchange", SIGNATURE, ORIGINAL)).isNull();
+    }
+
+    @Test
+    void anEntryStoredUnderTheRightNameForOtherBytesIsAMiss() throws Exception {
+        WeaveCache cache = open();
+        byte[] other = "another class file".getBytes();
+        cache.put(NAME, SIGNATURE, other, WOVEN);
+        Path stored = entries().get(0);
+        // as if two class files had the same length and CRC: the stored original is compared byte for byte
+        Files.move(stored, stored.resolveSibling(WeaveCache.fileName(NAME, SIGNATURE, ORIGINAL)));
+
+        assertThat(cache.get(NAME, SIGNATURE, ORIGINAL)).isNull();
+    }
+
+    @Test
+    void aDamagedEntryIsAMissNotAnError() throws Exception {
+        WeaveCache cache = open();
+        cache.put(NAME, SIGNATURE, ORIGINAL, WOVEN);
+        Path entry = entries().get(0);
+        byte[] bytes = Files.readAllBytes(entry);
+
+        bytes[bytes.length / 2] ^= 1; // one flipped bit
+        Files.write(entry, bytes);
+        assertThat(cache.get(NAME, SIGNATURE, ORIGINAL)).isNull();
+
+        Files.write(entry, new byte[] {1, 2, 3}); // cut short
+        assertThat(cache.get(NAME, SIGNATURE, ORIGINAL)).isNull();
+
+        cache.put(NAME, SIGNATURE, ORIGINAL, WOVEN); // and the next weave replaces it
+        assertThat(cache.get(NAME, SIGNATURE, ORIGINAL)).isNotNull();
+    }
+
+    @Test
+    void theCacheDirectoryIsCreatedForThisUserAlone() throws Exception {
+        open().put(NAME, SIGNATURE, ORIGINAL, WOVEN);
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("cache")))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(entries().get(0).getParent())))
+                .isEqualTo("rwx------");
+    }
+
+    @Test
+    void aDirectoryOthersMayWriteToIsNotUsed() throws Exception {
+        Path shared = Files.createDirectory(dir.resolve("cache"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        WeaveCache cache = open();
+        assertThat(cache.enabled()).isFalse();
+        cache.put(NAME, SIGNATURE, ORIGINAL, WOVEN);
+        assertThat(cache.get(NAME, SIGNATURE, ORIGINAL)).isNull();
+        try (Stream<Path> files = Files.list(shared)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
+    void aDirectoryOfAnotherUserIsNotUsed() throws Exception {
+        Path theirs = Files.createDirectory(dir.resolve("cache"));
+        Files.setPosixFilePermissions(theirs, PosixFilePermissions.fromString("rwx------"));
+        UserPrincipal nobody;
+        try {
+            nobody = theirs.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+            Files.setOwner(theirs, nobody); // needs root, which the CI runs as
+        } catch (IOException e) {
+            Assumptions.abort("cannot give a directory to another user here: " + e);
+            return;
+        }
+
+        WeaveCache cache = open();
+        assertThat(cache.enabled()).isFalse();
+        cache.put(NAME, SIGNATURE, ORIGINAL, WOVEN);
+        try (Stream<Path> files = Files.list(theirs)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
+    void anUnusableDirectoryTurnsTheCacheOffWithoutFailing() throws Exception {
+        Path file = Files.writeString(dir.resolve("not-a-directory"), "x");
+
+        WeaveCache cache = WeaveCache.open(file, new File(dir.toFile(), "agent.jar"));
+        assertThat(cache.enabled()).isFalse();
+        assertThat(cache.warm()).isFalse();
+    }
+
+    @Test
+    void warmOnlyOnceSomethingIsStoredAndNoRunNeededTheWeaverForALibrary() {
+        WeaveCache cache = open();
+        assertThat(cache.warm()).isFalse();
+
+        cache.put(NAME, SIGNATURE, ORIGINAL, WOVEN);
+        assertThat(open().warm()).isTrue();
+
+        cache.libraryClassWoven();
+        assertThat(open().warm()).isFalse();
+    }
+
+    @Test
+    void anotherAgentBuildUsesAnotherDirectory() throws Exception {
+        File jar = new File(dir.toFile(), "agent.jar");
+        Files.writeString(jar.toPath(), "build 1");
+        String first = WeaveCache.buildName(jar);
+        Files.writeString(jar.toPath(), "build two");
+
+        assertThat(WeaveCache.buildName(jar)).isNotEqualTo(first).doesNotContain("/");
+    }
+
+    @Test
+    void onlyTheJdkLoadersClassesAreHeld() {
+        assertThat(WeaveCache.holdsClassesOf(null)).isTrue();
+        assertThat(WeaveCache.holdsClassesOf(ClassLoader.getPlatformClassLoader())).isTrue();
+        assertThat(WeaveCache.holdsClassesOf(ClassLoader.getSystemClassLoader())).isFalse();
+        assertThat(WeaveCache.NONE.get(NAME, SIGNATURE, ORIGINAL)).isNull();
+    }
+
+    private List<Path> entries() throws Exception {
+        try (Stream<Path> all = Files.walk(dir.resolve("cache"))) {
+            return all.filter(p -> p.toString().endsWith(".woven")).toList();
+        }
+    }
+}

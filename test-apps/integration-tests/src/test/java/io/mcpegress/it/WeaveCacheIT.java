@@ -1,0 +1,143 @@
+package io.mcpegress.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mcpegress.testkit.AuditLog;
+import io.mcpegress.testkit.ChildJvm;
+import io.mcpegress.testkit.Jdks;
+import io.mcpegress.testkit.SquidProxy;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A start that finds the JDK classes woven by an earlier start of the same agent on the same JDK uses
+ * them without loading ByteBuddy, and they route and audit exactly like freshly woven ones; a
+ * damaged cache or one others may write to costs only the start-up time.
+ */
+class WeaveCacheIT extends ProxiedTargetTest {
+
+    static final int CALLS = 4;
+    /** ByteBuddy's advice weaver: loaded whenever a class is woven, never by a start served from the cache. */
+    static final String ADVICE_CLASS = "io.mcpegress.shaded.net.bytebuddy.asm.Advice ";
+    static final List<String> JDK_CLIENT_CLASSES = List.of("jdk.internal.net.http.HttpClientImpl",
+            "jdk.internal.net.http.Exchange", "sun.net.www.protocol.http.HttpURLConnection");
+
+    static Stream<Path> jdks() {
+        return Jdks.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void aSecondStartUsesTheWovenJdkClassesOfTheFirstWithoutByteBuddy(Path jdk) throws Exception {
+        Path cache = dir.resolve("cache");
+        // The socket guard's classes are loaded before the agent and retransformed: the JVM
+        // reconstitutes their class files, not always to the same bytes (a miss, woven again and
+        // stored as a second variant). Off here, so "never weaves" holds on every run.
+        socketGuard = "off";
+
+        Run first = run(jdk, cache, "first");
+        assertThat(first.output()).doesNotContain("(from the weave cache)");
+        assertThat(first.loadedClasses()).contains(ADVICE_CLASS);
+        for (String c : JDK_CLIENT_CLASSES) {
+            assertThat(first.output()).contains("instrumented " + c + "\n");
+        }
+
+        Run second = run(jdk, cache, "second");
+        for (String c : JDK_CLIENT_CLASSES) {
+            assertThat(second.output()).contains("instrumented " + c + " (from the weave cache)");
+        }
+        assertThat(second.loadedClasses()).as("ByteBuddy never weaves; output:\n" + second.output()).doesNotContain(ADVICE_CLASS);
+        assertThat(second.output()).doesNotContain("weaver warm-up");
+        second.assertEveryCallRoutedAndAudited();
+        // the library events of the cached classes are still written
+        assertThat(second.events("library-instrumented")).extracting(e -> AuditLog.text(e, "mcp.egress.library.name"))
+                .contains("jdk-httpclient", "httpurlconnection");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void damagedEntriesAreWovenAgainAndReplaced(Path jdk) throws Exception {
+        Path cache = dir.resolve("cache");
+        run(jdk, cache, "fill");
+        List<Path> entries;
+        try (Stream<Path> all = Files.walk(cache)) {
+            entries = all.filter(p -> p.toString().endsWith(".woven")).toList();
+        }
+        assertThat(entries).isNotEmpty();
+        for (Path entry : entries) {
+            byte[] bytes = Files.readAllBytes(entry);
+            bytes[bytes.length - 20] ^= 0x55; // inside the woven class file
+            Files.write(entry, bytes);
+        }
+
+        Run damaged = run(jdk, cache, "damaged");
+        for (String c : JDK_CLIENT_CLASSES) {
+            assertThat(damaged.output()).contains("instrumented " + c + "\n");
+        }
+        damaged.assertEveryCallRoutedAndAudited();
+
+        Run repaired = run(jdk, cache, "repaired");
+        assertThat(repaired.output()).contains("instrumented " + JDK_CLIENT_CLASSES.get(0) + " (from the weave cache)");
+        repaired.assertEveryCallRoutedAndAudited();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void aCacheDirectoryOthersMayWriteToIsIgnoredWithAWarning(Path jdk) throws Exception {
+        Path cache = Files.createDirectory(dir.resolve("shared-cache"));
+        Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        Run run = run(jdk, cache, "shared");
+        assertThat(run.output()).contains("weave cache " + cache + " not used: it belongs to another user or others may write to it");
+        run.assertEveryCallRoutedAndAudited();
+        try (Stream<Path> files = Files.list(cache)) {
+            assertThat(files).as("nothing stored where others could change it").isEmpty();
+        }
+    }
+
+    private String socketGuard = "enforce";
+
+    private Run run(Path jdk, Path cache, String name) throws Exception {
+        String scenario = "weave-cache-" + name + "-" + Jdks.featureVersion(jdk) + "-" + cache.getFileName();
+        Path audit = dir.resolve(name + ".jsonl");
+        Path classes = dir.resolve(name + "-classes.txt");
+        ChildJvm.Result r = ChildJvm.builder()
+                .javaHome(jdk)
+                .agentJar(TestApps.agentJar())
+                .jvmArg("-Xlog:class+load=info:file=" + classes)
+                .systemProperty("mcp.egress.proxy", squid.url())
+                .systemProperty("mcp.egress.audit.file", audit.toString())
+                .systemProperty("mcp.egress.weave-cache", cache.toString())
+                .systemProperty("mcp.egress.socket-guard", socketGuard)
+                .systemProperty("mcp.egress.debug", "true")
+                .classpath(TestApps.classpath("jdk-clients"))
+                .mainClass("io.mcpegress.apps.jdk.ExitApp")
+                .args("return", String.valueOf(CALLS), target.httpUrl("/s/" + scenario + "/ok"), dir.resolve(name + ".ready").toString())
+                .run();
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        return new Run(scenario, r.output(), Files.readString(classes), AuditLog.read(audit));
+    }
+
+    private record Run(String scenario, String output, String loadedClasses, AuditLog audit) {
+
+        List<JsonNode> events(String agentAction) {
+            return audit.agentEvents(agentAction);
+        }
+
+        /** Checked at the destination: every call came through Squid, and each has its exchange event. */
+        void assertEveryCallRoutedAndAudited() {
+            assertThat(target.requestsFor(scenario)).hasSize(CALLS)
+                    .allMatch(q -> q.remoteAddress().equals(SquidProxy.OUTGOING_ADDRESS));
+            assertThat(audit.events()).as(output).hasSize(CALLS)
+                    .extracting(e -> AuditLog.text(e, "mcp.egress.client").split("/")[0])
+                    .containsOnly("jdk-httpclient", "httpurlconnection");
+        }
+    }
+}
