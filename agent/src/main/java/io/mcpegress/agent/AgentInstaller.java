@@ -135,13 +135,17 @@ public final class AgentInstaller {
     }
 
     private static AuditPipeline openPipeline(AgentConfig config, SinkConfig sinkConfig, FanOutSink sinks) {
-        ProcessIdentity identity = new ProcessIdentity(
-                config.serviceName().orElseGet(ProcessIdentity::deriveServiceName), AgentVersion.get());
-        ChainableEncoder schema = config.auditFormat().equals("ocsf") ? new OcsfEncoder(identity) : new EcsEncoder(identity);
+        String serviceName = config.serviceName().orElseGet(ProcessIdentity::deriveServiceName);
+        boolean ocsf = config.auditFormat().equals("ocsf");
+        // read now: a missing key file is a configuration error that must stop the start
         byte[] key = IntegrityKey.load(config.value(ConfigKey.AUDIT_INTEGRITY_KEY_ENV), config.value(ConfigKey.AUDIT_INTEGRITY_KEY_FILE),
                 System.getenv(), ConfigKey.AUDIT_INTEGRITY_KEY_ENV.key(), ConfigKey.AUDIT_INTEGRITY_KEY_FILE.key());
-        return new AuditPipeline(config.queueCapacity(), new ChainedEncoder(schema, key), sinks, sinkConfig.overflow(),
-                sinkConfig.heartbeatMillis());
+        // built on the writer thread: host name, JCA and SecureRandom are not the application's wait
+        return new AuditPipeline(config.queueCapacity(), () -> {
+            ProcessIdentity identity = new ProcessIdentity(serviceName, AgentVersion.get());
+            ChainableEncoder schema = ocsf ? new OcsfEncoder(identity) : new EcsEncoder(identity);
+            return new ChainedEncoder(schema, key);
+        }, sinks, sinkConfig.overflow(), sinkConfig.heartbeatMillis());
     }
 
     /** {@code mcp.egress.weave-cache}; by default a directory of this user's under {@code java.io.tmpdir}. */

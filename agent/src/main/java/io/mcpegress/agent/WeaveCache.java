@@ -15,6 +15,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
@@ -111,7 +112,7 @@ final class WeaveCache {
         }
         Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
         if (perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE)
-                || !Files.getOwner(dir).equals(ownUser(dir))) {
+                || !ownedByThisUser(dir)) {
             AgentLog.warnOnce("weave-cache-trust", "weave cache " + dir + " not used: it belongs to another user or"
                     + " others may write to it (classes are woven at each start; use a directory of this user's, mode 0700)");
             return null;
@@ -119,14 +120,33 @@ final class WeaveCache {
         return dir;
     }
 
-    /** The user this process creates files as, found by creating one. */
-    private static Object ownUser(Path dir) throws IOException {
-        Path probe = Files.createTempFile(dir, ".owner", ".tmp");
+    /** Whether this process's user owns {@code dir}: compared with a file it creates there. */
+    private static boolean ownedByThisUser(Path dir) throws IOException {
+        Path probe = Files.createFile(dir.resolve(uniqueName(".owner")));
         try {
-            return Files.getOwner(probe);
+            return owner(probe).equals(owner(dir));
         } finally {
             Files.deleteIfExists(probe);
         }
+    }
+
+    /** The numeric uid where there is one: no user-name lookup (NSS, LDAP) on the start-up path. */
+    private static Object owner(Path path) throws IOException {
+        try {
+            return Files.getAttribute(path, "unix:uid");
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            return Files.getOwner(path);
+        }
+    }
+
+    /**
+     * A name no other thread or JVM uses at the same time (and CREATE_NEW makes sure). Not
+     * {@code Files.createTempFile}: its random names start the JCA's SecureRandom, ~20 ms of the
+     * start-up this class exists to save.
+     */
+    private static String uniqueName(String prefix) {
+        return prefix + '-' + Thread.currentThread().getId() + '-' + System.nanoTime() + '-'
+                + Integer.toHexString(System.identityHashCode(new Object())) + ".tmp";
     }
 
     boolean enabled() {
@@ -178,8 +198,8 @@ final class WeaveCache {
         Path file = dir.resolve(fileName(internalName, signature, original));
         Path tmp = null;
         try {
-            tmp = Files.createTempFile(dir, ".entry", ".tmp");
-            Files.write(tmp, encode(signature, original, woven));
+            tmp = dir.resolve(uniqueName(".entry"));
+            Files.write(tmp, encode(signature, original, woven), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

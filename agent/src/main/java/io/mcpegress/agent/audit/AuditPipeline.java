@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Application threads {@link #offer} records to a bounded queue and return at once; one writer
@@ -75,7 +76,9 @@ public final class AuditPipeline implements AutoCloseable {
     /** The queue's length is checked on exchanges whose number has these bits clear: an eighth of {@link #fullBatch}. */
     private final long wakeCheckMask;
     private final long lingerNanos;
-    private final AuditEncoder encoder;
+    /** Built by the writer thread when it starts (see {@link #encoder()}). */
+    private final Supplier<AuditEncoder> encoderFactory;
+    private AuditEncoder encoder; // guarded by writeLock
     private final AuditSink sink;
     private final OverflowPolicy overflow;
     private final long heartbeatNanos;
@@ -103,17 +106,31 @@ public final class AuditPipeline implements AutoCloseable {
     /** @param heartbeatMillis interval of heartbeat events, 0 for none */
     public AuditPipeline(int capacity, AuditEncoder encoder, AuditSink sink, OverflowPolicy overflow,
                          long heartbeatMillis) {
+        this(capacity, () -> encoder, sink, overflow, heartbeatMillis, LINGER_NANOS);
+    }
+
+    /**
+     * With the encoder built on the writer thread: the hash chain's JCA set-up and the run id's
+     * SecureRandom cost ~20 ms that the JVM's start no longer waits for.
+     */
+    public AuditPipeline(int capacity, Supplier<AuditEncoder> encoder, AuditSink sink, OverflowPolicy overflow,
+                         long heartbeatMillis) {
         this(capacity, encoder, sink, overflow, heartbeatMillis, LINGER_NANOS);
     }
 
     /** With another linger than {@link #LINGER_NANOS}: tests make it long to see what wakes the writer. */
     AuditPipeline(int capacity, AuditEncoder encoder, AuditSink sink, OverflowPolicy overflow, long heartbeatMillis,
                   long lingerNanos) {
+        this(capacity, () -> encoder, sink, overflow, heartbeatMillis, lingerNanos);
+    }
+
+    private AuditPipeline(int capacity, Supplier<AuditEncoder> encoder, AuditSink sink, OverflowPolicy overflow,
+                          long heartbeatMillis, long lingerNanos) {
         this.lingerNanos = lingerNanos;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.fullBatch = Math.max(1, Math.min(BATCH, capacity / 4));
         this.wakeCheckMask = Integer.highestOneBit(Math.max(1, fullBatch / 8)) - 1;
-        this.encoder = encoder;
+        this.encoderFactory = encoder;
         this.sink = sink;
         this.overflow = overflow;
         this.heartbeatNanos = TimeUnit.MILLISECONDS.toNanos(heartbeatMillis);
@@ -179,6 +196,13 @@ public final class AuditPipeline implements AutoCloseable {
 
     private void run() {
         List<AuditRecord> batch = new ArrayList<>(BATCH);
+        synchronized (writeLock) {
+            try {
+                encoder(); // now, while the application starts on the other cores
+            } catch (RuntimeException e) {
+                AgentLog.warnOnce("encoder", "audit encoder could not be built (retried with each batch): " + e);
+            }
+        }
         while (!closed) {
             try {
                 AuditRecord first = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
@@ -224,6 +248,14 @@ public final class AuditPipeline implements AutoCloseable {
         return n;
     }
 
+    /** The encoder, built on first use; a failure is retried by the next use. Call with writeLock held. */
+    private AuditEncoder encoder() {
+        if (encoder == null) {
+            encoder = encoderFactory.get();
+        }
+        return encoder;
+    }
+
     /** Adds a dropped event when events were lost since the last report, and a heartbeat when due. */
     private void addAgentReports(List<AuditRecord> batch, boolean force) {
         long now = System.nanoTime();
@@ -254,7 +286,7 @@ public final class AuditPipeline implements AutoCloseable {
                     Thread.yield();
                 }
                 try {
-                    ByteArrayOutputStream line = encoder.encode(r);
+                    ByteArrayOutputStream line = encoder().encode(r);
                     // the encoders' own buffers go to the sinks as they are: no copy per event
                     sink.write(line instanceof LineBuffer b ? b.array() : line.toByteArray(), 0, line.size());
                     written.incrementAndGet();

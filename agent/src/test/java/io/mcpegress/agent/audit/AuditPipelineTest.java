@@ -66,6 +66,30 @@ class AuditPipelineTest {
         assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
     }
 
+    @Test
+    void theEncoderIsBuiltOnTheWriterThreadAndAFailedBuildIsRetried() throws Exception {
+        Path file = dir.resolve("lazy.jsonl");
+        List<String> builtOn = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        AuditPipeline pipeline = new AuditPipeline(1024, () -> {
+            builtOn.add(Thread.currentThread().getName());
+            if (attempts.incrementAndGet() == 1) {
+                throw new IllegalStateException("first build fails");
+            }
+            return new EcsEncoder(new ProcessIdentity("s", "v"));
+        }, RotatingFileSink.builder(file).open(), AuditPipeline.OverflowPolicy.DROP, 0);
+        assertThat(builtOn).as("not built by the constructor, on the JVM's start-up path").isEmpty();
+
+        pipeline.start();
+        awaitTrue(() -> !builtOn.isEmpty());
+        pipeline.offer(event(1));
+        awaitTrue(() -> pipeline.writtenCount() == 1);
+        pipeline.close();
+
+        assertThat(builtOn).containsExactly("mcp-egress-audit-writer", "mcp-egress-audit-writer");
+        assertThat(lines(file, "http-request")).hasSize(1);
+    }
+
     /**
      * The writer waits in a 200 ms poll when idle; close must wake it rather than wait that out,
      * since every JVM exit runs close (it was a fifth of a second added to a short-lived JVM).
