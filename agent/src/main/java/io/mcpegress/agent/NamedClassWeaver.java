@@ -101,8 +101,9 @@ final class NamedClassWeaver implements ClassFileTransformer {
             return null;
         }
         String typeName = internalName.replace('/', '.');
-        boolean cacheable = cache.enabled() && WeaveCache.holdsClassesOf(loader);
-        String signature = cacheable ? signature(candidates) : null;
+        String origin = cache.enabled() ? WeaveCache.origin(loader, domain) : null;
+        boolean cacheable = origin != null;
+        String signature = cacheable ? origin + '\n' + signature(candidates) : null;
         if (cacheable) {
             NamedClassWeaver.Woven hit = cache.get(internalName, signature, classfile);
             if (hit != null) {
@@ -126,7 +127,7 @@ final class NamedClassWeaver implements ClassFileTransformer {
             if (cacheable) {
                 cache.put(internalName, signature, classfile, woven);
             } else {
-                cache.libraryClassWoven();
+                cache.uncachedClassWoven();
             }
             return woven.bytes();
         } catch (Throwable t) {

@@ -23,23 +23,29 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.zip.CRC32C;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.CodeSource;
+import java.security.ProtectionDomain;
 
 /**
- * Woven JDK classes kept on disk between runs, so a JVM that starts with the same agent build on the
- * same Java runtime uses the bytes the previous run wove instead of loading ByteBuddy (about 750
+ * Woven classes kept on disk between runs, so a JVM that starts with the same agent build on the
+ * same Java runtime uses the bytes an earlier run wove instead of loading ByteBuddy (about 750
  * classes, most of the agent's start-up) to weave them again.
  *
- * <p><b>Only JDK classes</b> (boot and platform class loaders): their weaving depends on nothing but
- * the class's own bytes, the other classes of the same runtime and the agent build, all of which are
- * part of the key. Library classes (OkHttp, Apache, the MCP SDK) are always woven by ByteBuddy.
+ * <p><b>What it holds.</b> A class's weaving depends on its own bytes, the agent build and the
+ * classes the modules' conditions read next to it: for JDK classes the same runtime, for library
+ * classes (OkHttp, Apache, the MCP SDK) the same jar. So JDK classes and classes from plain jar
+ * files are held ({@link #origin}); classes from directories or nested jars are woven every time.
  *
  * <p><b>Key.</b> One directory per agent build (version, jar size and modification time) and runtime
- * ({@code java.home}, {@code java.vm.version}); in it one file per class, holding the advice
- * signature it was woven with, the original class file (compared byte for byte on use), the woven
- * class file and a CRC-32C of the whole. Anything that does not match exactly is a miss, and the
- * class is woven as without a cache.
+ * ({@code java.home}, {@code java.vm.version}); in it one file per class, holding the signature it
+ * was woven with (origin and advice), the original class file (compared byte for byte on use), the
+ * woven class file and a CRC-32C of the whole. Anything that does not match exactly is a miss, and
+ * the class is woven as without a cache.
  *
- * <p><b>Trust.</b> The bytes are loaded into JDK classes, so the directory must be the process
+ * <p><b>Trust.</b> The bytes become JDK and library code, so the directory must be the process
  * user's alone: created with mode 0700, and not used (one warning) when it belongs to another user
  * or others may write to it. Entries are written to a temporary file and renamed, so two JVMs
  * starting together never read a half-written entry.
@@ -52,8 +58,8 @@ final class WeaveCache {
     private static final int MAGIC = 0x4D435743; // "MCWC"
     private static final int FORMAT = 1;
     private static final String SUFFIX = ".woven";
-    /** Present when a run of this build wove a class the cache cannot hold: ByteBuddy is needed anyway. */
-    private static final String LIBRARY_MARKER = "library-classes-woven";
+    /** Present once a run of this build wove a class the cache cannot hold: ByteBuddy is needed anyway. */
+    private static final String UNCACHED_MARKER = "uncached-classes-woven";
 
     private final Path dir;
     private volatile boolean libraryMarked;
@@ -155,10 +161,11 @@ final class WeaveCache {
 
     /**
      * Whether a start can do without ByteBuddy: earlier runs stored woven classes and none of them
-     * had to weave a library class. When false the caller warms ByteBuddy up in the background.
+     * had to weave a class the cache cannot hold. When false the caller warms ByteBuddy up in the
+     * background.
      */
     boolean warm() {
-        if (dir == null || Files.exists(dir.resolve(LIBRARY_MARKER))) {
+        if (dir == null || Files.exists(dir.resolve(UNCACHED_MARKER))) {
             return false;
         }
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
@@ -168,9 +175,32 @@ final class WeaveCache {
         }
     }
 
-    /** Whether classes of this loader may come from the cache: the JDK's own loaders only. */
-    static boolean holdsClassesOf(ClassLoader loader) {
-        return loader == null || loader == ClassLoader.getPlatformClassLoader();
+    /**
+     * Where a class comes from, as far as its weaving depends on it, or null when the cache must
+     * not hold it. JDK classes: {@code "jdk"} (the runtime is in the directory's name). Library
+     * classes: their jar's path, size and modification time, since the modules' conditions also
+     * read other classes of the same jar. Classes from directories, nested jars or unknown places
+     * are woven at each start.
+     */
+    static String origin(ClassLoader loader, ProtectionDomain domain) {
+        if (loader == null || loader == ClassLoader.getPlatformClassLoader()) {
+            return "jdk";
+        }
+        try {
+            CodeSource source = domain == null ? null : domain.getCodeSource();
+            URL location = source == null ? null : source.getLocation();
+            if (location == null || !"file".equals(location.getProtocol()) || !location.getPath().endsWith(".jar")) {
+                return null;
+            }
+            Path jar = Path.of(location.toURI());
+            BasicFileAttributes attributes = Files.readAttributes(jar, BasicFileAttributes.class);
+            if (!attributes.isRegularFile()) {
+                return null;
+            }
+            return "jar " + jar.toAbsolutePath() + ' ' + attributes.size() + ' ' + attributes.lastModifiedTime().toMillis();
+        } catch (IOException | URISyntaxException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** A stored weave of exactly these original bytes with exactly this signature, or null. */
@@ -220,13 +250,13 @@ final class WeaveCache {
     }
 
     /** Notes that ByteBuddy wove a class the cache cannot hold, so later starts warm it up early. */
-    void libraryClassWoven() {
+    void uncachedClassWoven() {
         if (dir == null || libraryMarked) {
             return;
         }
         libraryMarked = true;
         try {
-            Files.createFile(dir.resolve(LIBRARY_MARKER));
+            Files.createFile(dir.resolve(UNCACHED_MARKER));
         } catch (FileAlreadyExistsException e) {
             // an earlier run noted it
         } catch (IOException | RuntimeException e) {

@@ -6,6 +6,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.URL;
+import java.security.CodeSource;
+import java.security.ProtectionDomain;
+import java.security.cert.Certificate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -141,7 +145,7 @@ class WeaveCacheTest {
         cache.put(NAME, SIGNATURE, ORIGINAL, WOVEN);
         assertThat(open().warm()).isTrue();
 
-        cache.libraryClassWoven();
+        cache.uncachedClassWoven();
         assertThat(open().warm()).isFalse();
     }
 
@@ -156,11 +160,28 @@ class WeaveCacheTest {
     }
 
     @Test
-    void onlyTheJdkLoadersClassesAreHeld() {
-        assertThat(WeaveCache.holdsClassesOf(null)).isTrue();
-        assertThat(WeaveCache.holdsClassesOf(ClassLoader.getPlatformClassLoader())).isTrue();
-        assertThat(WeaveCache.holdsClassesOf(ClassLoader.getSystemClassLoader())).isFalse();
+    void jdkClassesAndClassesFromJarFilesAreHeldOthersAreNot() throws Exception {
+        assertThat(WeaveCache.origin(null, null)).isEqualTo("jdk");
+        assertThat(WeaveCache.origin(ClassLoader.getPlatformClassLoader(), null)).isEqualTo("jdk");
+
+        ClassLoader app = ClassLoader.getSystemClassLoader();
+        Path jar = Files.write(dir.resolve("okhttp-4.12.0.jar"), new byte[] {1, 2, 3});
+        String origin = WeaveCache.origin(app, domainAt(jar.toUri().toURL()));
+        assertThat(origin).startsWith("jar " + jar.toAbsolutePath() + " 3 ");
+        // the same jar path with other contents (an upgrade in place) is another origin
+        Files.write(jar, new byte[] {1, 2, 3, 4});
+        assertThat(WeaveCache.origin(app, domainAt(jar.toUri().toURL()))).isNotEqualTo(origin);
+
+        assertThat(WeaveCache.origin(app, domainAt(dir.toUri().toURL()))).as("a classes directory").isNull();
+        assertThat(WeaveCache.origin(app, domainAt(new URL("jar:file:/app.jar!/BOOT-INF/lib/okhttp.jar!/"))))
+                .as("a nested jar").isNull();
+        assertThat(WeaveCache.origin(app, domainAt(dir.resolve("gone.jar").toUri().toURL()))).isNull();
+        assertThat(WeaveCache.origin(app, null)).isNull();
         assertThat(WeaveCache.NONE.get(NAME, SIGNATURE, ORIGINAL)).isNull();
+    }
+
+    private static ProtectionDomain domainAt(URL location) {
+        return new ProtectionDomain(new CodeSource(location, (Certificate[]) null), null);
     }
 
     private List<Path> entries() throws Exception {

@@ -61,6 +61,24 @@ class WeaveCacheIT extends ProxiedTargetTest {
                 .contains("jdk-httpclient", "httpurlconnection");
     }
 
+    /**
+     * OkHttp's classes come from a jar in the local Maven repository: held under that jar's path,
+     * size and time, and checked against the whole client contract when they come from the cache.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void libraryClassesFromAJarAreServedFromTheCacheToo(Path jdk) throws Exception {
+        Path cache = dir.resolve("cache");
+        String first = contract(jdk, cache, "okhttp4", "first");
+        assertThat(first).contains("instrumented okhttp3.").doesNotContain("(from the weave cache)");
+
+        String second = contract(jdk, cache, "okhttp4", "second");
+        List<String> instrumented = second.lines().filter(l -> l.contains("DEBUG instrumented ")).toList();
+        assertThat(instrumented).as(second).anyMatch(l -> l.contains("instrumented okhttp3."))
+                .allMatch(l -> l.endsWith("(from the weave cache)"));
+        assertThat(Files.readString(dir.resolve("second-classes.txt"))).as("ByteBuddy never weaves").doesNotContain(ADVICE_CLASS);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("jdks")
     void damagedEntriesAreWovenAgainAndReplaced(Path jdk) throws Exception {
@@ -123,6 +141,44 @@ class WeaveCacheIT extends ProxiedTargetTest {
                 .run();
         assertThat(r.exitCode()).as(r.output()).isZero();
         return new Run(scenario, r.output(), Files.readString(classes), AuditLog.read(audit));
+    }
+
+    /** Runs the client contract's plain scenarios with {@code module}'s clients; checks each; returns the output. */
+    private String contract(Path jdk, Path cache, String module, String name) throws Exception {
+        String run = "weave-cache-" + name + "-" + Jdks.featureVersion(jdk);
+        Path audit = dir.resolve(name + ".jsonl");
+        Path results = dir.resolve(name + "-results.jsonl");
+        ChildJvm.Result r = ChildJvm.builder()
+                .javaHome(jdk)
+                .agentJar(TestApps.agentJar())
+                .jvmArg("-Xlog:class+load=info:file=" + dir.resolve(name + "-classes.txt"))
+                .systemProperty("mcp.egress.proxy", squid.url())
+                .systemProperty("mcp.egress.audit.file", audit.toString())
+                .systemProperty("mcp.egress.weave-cache", cache.toString())
+                .systemProperty("mcp.egress.socket-guard", "off") // as above: only fresh classes
+                .systemProperty("mcp.egress.service.name", "contract-" + module)
+                .systemProperty("mcp.egress.debug", "true")
+                .systemProperties(io.mcpegress.testkit.TestCertificates.get().trustStoreSystemProperties())
+                .systemProperty("contract.http", "http://127.0.0.1:" + target.httpPort())
+                .systemProperty("contract.https", "https://127.0.0.1:" + target.httpsPort())
+                .systemProperty("contract.localhost", "http://localhost:" + target.httpPort())
+                .systemProperty("contract.refused", "http://127.0.0.1:1")
+                .systemProperty("contract.results", results.toString())
+                .systemProperty("contract.run", run)
+                .systemProperty("contract.scenarios", "get-http,get-https,post-body,status-404")
+                .classpath(TestApps.classpath(module))
+                .mainClass("io.mcpegress.contract.ContractRunner")
+                .run();
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        AuditLog log = AuditLog.read(audit);
+        List<String> lines = Files.readAllLines(results).stream().filter(l -> l.contains("\"id\"")).toList();
+        assertThat(lines).as(r.output()).hasSize(4);
+        for (String line : lines) {
+            JsonNode result = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+            String id = result.get("id").asText();
+            ScenarioExpectations.check(result, ClientContractIT.eventsOf(log, id), target.requestsFor(id));
+        }
+        return r.output();
     }
 
     private record Run(String scenario, String output, String loadedClasses, AuditLog audit) {
