@@ -126,8 +126,16 @@ final class WeaveCache {
         return dir;
     }
 
-    /** Whether this process's user owns {@code dir}: compared with a file it creates there. */
+    /**
+     * Whether this process's user owns {@code dir}. On Linux {@code /proc/self} belongs to the
+     * process's user, which also works for a cache baked into a read-only image; elsewhere the
+     * owner of a file created in {@code dir} tells.
+     */
     private static boolean ownedByThisUser(Path dir) throws IOException {
+        Path self = Path.of("/proc/self");
+        if (Files.isDirectory(self)) {
+            return owner(self).equals(owner(dir));
+        }
         Path probe = Files.createFile(dir.resolve(uniqueName(".owner")));
         try {
             return owner(probe).equals(owner(dir));
