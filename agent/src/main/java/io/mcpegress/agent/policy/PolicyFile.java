@@ -3,8 +3,7 @@ package io.mcpegress.agent.policy;
 import io.mcpegress.agent.config.ConfigException;
 import io.mcpegress.agent.config.ConfigKey;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -13,6 +12,9 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -122,7 +124,10 @@ public final class PolicyFile {
             try {
                 LoaderOptions options = new LoaderOptions();
                 options.setAllowRecursiveKeys(false);
-                root = new Yaml(new SafeConstructor(options)).compose(new StringReader(yaml));
+                // what Yaml.compose does, without building the Yaml facade's constructor, representer
+                // and dumper, which only loading objects or writing YAML need (~50 classes at start-up)
+                root = new Composer(new ParserImpl(new StreamReader(new StringReader(yaml)), options), new Resolver(), options)
+                        .getSingleNode();
             } catch (MarkedYAMLException e) {
                 String problem = e.getProblem() == null ? String.valueOf(e.getContext()) : e.getProblem();
                 int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 1
