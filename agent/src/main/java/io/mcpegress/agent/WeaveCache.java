@@ -20,8 +20,11 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.zip.CRC32C;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -39,7 +42,7 @@ import java.security.ProtectionDomain;
  * classes (OkHttp, Apache, the MCP SDK) the same jar. So JDK classes and classes from plain jar
  * files are held ({@link #origin}); classes from directories or nested jars are woven every time.
  *
- * <p><b>Key.</b> One directory per agent build (version, jar size and modification time) and runtime
+ * <p><b>Key.</b> One directory per agent build (version, and the CRC of every entry of its jar) and runtime
  * ({@code java.home}, {@code java.vm.version}); in it one file per class, holding the signature it
  * was woven with (origin and advice), the original class file (compared byte for byte on use), the
  * woven class file and a CRC-32C of the whole. Anything that does not match exactly is a miss, and
@@ -90,11 +93,28 @@ final class WeaveCache {
     }
 
     /** Agent build and Java runtime, readable, one path segment. */
-    static String buildName(File agentJar) {
-        String name = AgentVersion.get() + '_' + agentJar.length() + '_' + agentJar.lastModified()
+    static String buildName(File agentJar) throws IOException {
+        String name = AgentVersion.get() + '_' + Long.toHexString(contentsOf(agentJar))
                 + '_' + System.getProperty("java.vm.version") + '_'
                 + Integer.toHexString(System.getProperty("java.home", "").hashCode());
         return name.replaceAll("[^A-Za-z0-9._+-]", "_");
+    }
+
+    /**
+     * A fingerprint of every entry's name and CRC-32 in the agent jar: another build differs even
+     * with the same size and time (a copy that keeps times, a reproducible build). Read from the
+     * jar's central directory, which the JVM already holds open for the agent: no entry is inflated.
+     */
+    static long contentsOf(File agentJar) throws IOException {
+        long h = 1125899906842597L;
+        try (JarFile jar = new JarFile(agentJar, false)) {
+            Enumeration<JarEntry> entries = jar.entries();
+            while (entries.hasMoreElements()) {
+                JarEntry e = entries.nextElement();
+                h = 31 * (31 * h + e.getName().hashCode()) + e.getCrc();
+            }
+        }
+        return h;
     }
 
     /** Creates {@code dir} (0700) when missing; null, with a warning, when it is not ours alone. */

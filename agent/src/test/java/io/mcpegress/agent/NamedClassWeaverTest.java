@@ -5,7 +5,6 @@ import net.bytebuddy.asm.Advice;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -157,7 +156,7 @@ class NamedClassWeaverTest {
 
     @Test
     void aJdkClassWovenOnceIsServedFromTheWeaveCacheWithoutWeavingAgain(@TempDir Path dir) throws Exception {
-        WeaveCache cache = WeaveCache.open(dir.resolve("cache"), new File(dir.toFile(), "agent.jar"));
+        WeaveCache cache = WeaveCache.open(dir.resolve("cache"), WeaveCacheTest.fakeAgentJar(dir, "build 1"));
         NamedClassWeaver first = new NamedClassWeaver(Map.of(GREETER, List.of(new NamedClassWeaver.Target("test",
                 (type, domain) -> true, () -> shout(), "test shout"))), cache, NamedClassWeaver.CacheHits.NONE);
         // loader null: the JDK's boot loader, whose classes the cache holds
@@ -179,7 +178,7 @@ class NamedClassWeaverTest {
 
     @Test
     void classesFromADirectoryAreNeverCachedAndMarkTheCacheAsNeedingTheWeaver(@TempDir Path dir) throws Exception {
-        WeaveCache cache = WeaveCache.open(dir.resolve("cache"), new File(dir.toFile(), "agent.jar"));
+        WeaveCache cache = WeaveCache.open(dir.resolve("cache"), WeaveCacheTest.fakeAgentJar(dir, "build 1"));
         NamedClassWeaver weaver = new NamedClassWeaver(Map.of(GREETER, List.of(new NamedClassWeaver.Target("test",
                 (type, domain) -> true, () -> shout(), "test shout"))), cache, NamedClassWeaver.CacheHits.NONE);
         // the test classes come from target/test-classes, a directory whose contents can change unseen

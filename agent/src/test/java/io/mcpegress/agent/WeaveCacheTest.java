@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,12 +32,23 @@ class WeaveCacheTest {
     @TempDir
     Path dir;
 
-    private WeaveCache open() {
-        return WeaveCache.open(dir.resolve("cache"), new File(dir.toFile(), "agent.jar"));
+    private WeaveCache open() throws IOException {
+        return WeaveCache.open(dir.resolve("cache"), fakeAgentJar(dir, "build 1"));
+    }
+
+    /** A jar with one entry holding {@code content}, standing for an agent build. */
+    static File fakeAgentJar(Path dir, String content) throws IOException {
+        Path jar = dir.resolve("agent.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new JarEntry("io/mcpegress/agent/Build.class"));
+            out.write(content.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.closeEntry();
+        }
+        return jar.toFile();
     }
 
     @Test
-    void aStoredWeaveIsFoundByTheNextStartForTheSameClassFileAndAdvice() {
+    void aStoredWeaveIsFoundByTheNextStartForTheSameClassFileAndAdvice() throws Exception {
         open().put(NAME, SIGNATURE, ORIGINAL, WOVEN);
 
         NamedClassWeaver.Woven found = open().get(NAME, SIGNATURE, ORIGINAL.clone());
@@ -45,7 +58,7 @@ class WeaveCacheTest {
     }
 
     @Test
-    void anotherClassFileOrOtherAdviceIsAMiss() {
+    void anotherClassFileOrOtherAdviceIsAMiss() throws Exception {
         WeaveCache cache = open();
         cache.put(NAME, SIGNATURE, ORIGINAL, WOVEN);
 
@@ -132,13 +145,13 @@ class WeaveCacheTest {
     void anUnusableDirectoryTurnsTheCacheOffWithoutFailing() throws Exception {
         Path file = Files.writeString(dir.resolve("not-a-directory"), "x");
 
-        WeaveCache cache = WeaveCache.open(file, new File(dir.toFile(), "agent.jar"));
+        WeaveCache cache = WeaveCache.open(file, fakeAgentJar(dir, "build 1"));
         assertThat(cache.enabled()).isFalse();
         assertThat(cache.warm()).isFalse();
     }
 
     @Test
-    void warmOnlyOnceSomethingIsStoredAndNoRunNeededTheWeaverForALibrary() {
+    void warmOnlyOnceSomethingIsStoredAndNoRunNeededTheWeaverForALibrary() throws Exception {
         WeaveCache cache = open();
         assertThat(cache.warm()).isFalse();
 
@@ -150,13 +163,22 @@ class WeaveCacheTest {
     }
 
     @Test
-    void anotherAgentBuildUsesAnotherDirectory() throws Exception {
-        File jar = new File(dir.toFile(), "agent.jar");
-        Files.writeString(jar.toPath(), "build 1");
+    void anotherAgentBuildUsesAnotherDirectoryEvenWithTheSameSizeAndTime() throws Exception {
+        File jar = fakeAgentJar(dir, "build 1");
+        long time = jar.lastModified();
+        long size = jar.length();
         String first = WeaveCache.buildName(jar);
-        Files.writeString(jar.toPath(), "build two");
+        assertThat(WeaveCache.buildName(fakeAgentJar(dir, "build 1"))).as("the same build").isEqualTo(first);
 
+        fakeAgentJar(dir, "build 2");
+        assertThat(jar.setLastModified(time)).isTrue();
+        assertThat(jar.length()).isEqualTo(size);
         assertThat(WeaveCache.buildName(jar)).isNotEqualTo(first).doesNotContain("/");
+    }
+
+    @Test
+    void anAgentJarThatCannotBeReadTurnsTheCacheOff() throws Exception {
+        assertThat(WeaveCache.open(dir.resolve("cache"), new File(dir.toFile(), "missing.jar")).enabled()).isFalse();
     }
 
     @Test
