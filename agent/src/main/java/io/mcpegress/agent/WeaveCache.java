@@ -12,12 +12,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.LinkOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Enumeration;
@@ -64,6 +68,9 @@ final class WeaveCache {
     /** Present once a run of this build wove a class the cache cannot hold: ByteBuddy is needed anyway. */
     private static final String UNCACHED_MARKER = "uncached-classes-woven";
 
+    /** A build's directory that no start has used for this long is deleted by the next start. */
+    static final Duration UNUSED_FOR = Duration.ofDays(30);
+
     private final Path dir;
     private volatile boolean libraryMarked;
 
@@ -85,11 +92,52 @@ final class WeaveCache {
                 return NONE;
             }
             Path build = ownedDirectory(checked.resolve(buildName(agentJar)));
-            return build == null ? NONE : new WeaveCache(build);
+            if (build == null) {
+                return NONE;
+            }
+            markUsed(build);
+            removeUnused(checked, build, Instant.now().minus(UNUSED_FOR));
+            return new WeaveCache(build);
         } catch (IOException | RuntimeException e) {
             AgentLog.debug("weave cache " + root + " not used (classes are woven at each start): " + e);
             return NONE;
         }
+    }
+
+    /** A build's directory records its last start in its modification time (a read-only cache keeps its own). */
+    private static void markUsed(Path build) {
+        try {
+            Files.setLastModifiedTime(build, FileTime.from(Instant.now()));
+        } catch (IOException | RuntimeException e) {
+            // read-only: nothing to prune there either
+        }
+    }
+
+    /**
+     * Deletes the directories of other agent builds or runtimes no start has used since
+     * {@code before}, so upgrades do not pile up old entries; a start that still wants one weaves
+     * its classes again.
+     */
+    static void removeUnused(Path root, Path keep, Instant before) {
+        try (DirectoryStream<Path> builds = Files.newDirectoryStream(root)) {
+            for (Path build : builds) {
+                if (!build.equals(keep) && Files.isDirectory(build, LinkOption.NOFOLLOW_LINKS)
+                        && Files.getLastModifiedTime(build, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(before)) {
+                    delete(build);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            AgentLog.debug("weave cache: old entries not removed: " + e);
+        }
+    }
+
+    private static void delete(Path build) throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(build)) {
+            for (Path f : files) {
+                Files.deleteIfExists(f);
+            }
+        }
+        Files.deleteIfExists(build);
     }
 
     /** Agent build and Java runtime, readable, one path segment. */

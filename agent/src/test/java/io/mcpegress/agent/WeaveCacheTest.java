@@ -12,8 +12,11 @@ import java.security.ProtectionDomain;
 import java.security.cert.Certificate;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -174,6 +177,30 @@ class WeaveCacheTest {
         assertThat(jar.setLastModified(time)).isTrue();
         assertThat(jar.length()).isEqualTo(size);
         assertThat(WeaveCache.buildName(jar)).isNotEqualTo(first).doesNotContain("/");
+    }
+
+    @Test
+    void directoriesOfBuildsNoStartUsedForThirtyDaysAreRemoved() throws Exception {
+        Path root = dir.resolve("cache");
+        Files.createDirectories(root);
+        Path stale = Files.createDirectory(root.resolve("0.0.9_old-build"));
+        Files.writeString(stale.resolve("java.net.Socket_1_2_3.woven"), "x");
+        Path recent = Files.createDirectory(root.resolve("0.1.0_other-jdk"));
+        Instant now = Instant.now();
+        Files.setLastModifiedTime(stale, FileTime.from(now.minus(WeaveCache.UNUSED_FOR).minus(Duration.ofDays(1))));
+        Files.setLastModifiedTime(recent, FileTime.from(now.minus(Duration.ofDays(29))));
+
+        WeaveCache cache = open();
+        cache.put(NAME, SIGNATURE, ORIGINAL, WOVEN);
+
+        assertThat(stale).doesNotExist();
+        assertThat(recent).isDirectory();
+        assertThat(cache.get(NAME, SIGNATURE, ORIGINAL)).isNotNull();
+        // the build in use is marked used at each start, so it is never the stale one
+        Path inUse = entries().get(0).getParent();
+        Files.setLastModifiedTime(inUse, FileTime.from(now.minus(Duration.ofDays(400))));
+        open();
+        assertThat(Files.getLastModifiedTime(inUse).toInstant()).isAfter(now.minus(Duration.ofMinutes(1)));
     }
 
     @Test
