@@ -148,7 +148,7 @@ public final class AgentInstaller {
         }, sinks, sinkConfig.overflow(), sinkConfig.heartbeatMillis());
     }
 
-    /** {@code mcp.egress.weave-cache}; by default a directory of this user's under {@code java.io.tmpdir}. */
+    /** {@code mcp.egress.weave-cache}, or {@link WeaveCache#defaultRoot()}; null for {@code none}. */
     static java.nio.file.Path weaveCacheRoot(AgentConfig config) throws ConfigException {
         String value = config.value(ConfigKey.WEAVE_CACHE);
         if (value != null && value.trim().equalsIgnoreCase("none")) {
@@ -161,8 +161,7 @@ public final class AgentInstaller {
                 throw ConfigException.invalid(ConfigKey.WEAVE_CACHE.key(), value, ConfigKey.WEAVE_CACHE.expected());
             }
         }
-        String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
-        return java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "mcp-egress-weave-cache-" + user);
+        return WeaveCache.defaultRoot();
     }
 
     /** A policy file is watched and reloaded on change unless the interval is 0. */

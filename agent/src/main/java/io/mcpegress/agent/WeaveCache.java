@@ -140,6 +140,20 @@ final class WeaveCache {
         Files.deleteIfExists(build);
     }
 
+    /**
+     * {@code <java.io.tmpdir>/mcp-egress-weave-cache-<uid>}: one per user, by number where there is
+     * one (containers often run under a uid without a name, where {@code user.name} is "?").
+     */
+    static Path defaultRoot() {
+        String user;
+        try {
+            user = String.valueOf(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+        } catch (IOException | RuntimeException e) {
+            user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"), "mcp-egress-weave-cache-" + user);
+    }
+
     /** Agent build and Java runtime, readable, one path segment. */
     static String buildName(File agentJar) throws IOException {
         String name = AgentVersion.get() + '_' + Long.toHexString(contentsOf(agentJar))
