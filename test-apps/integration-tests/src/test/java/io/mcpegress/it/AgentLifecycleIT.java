@@ -72,21 +72,12 @@ class AgentLifecycleIT extends ProxiedTargetTest {
     void applicationCallsSucceedWhenEveryAgentHookFails() throws Exception {
         Path audit = dir.resolve("audit.jsonl");
         Path results = dir.resolve("results.jsonl");
-        ChildJvm.Result r = ChildJvm.builder()
+        ChildJvm.Result r = contractRunner("faults", "get-http,get-https,post-body,redirect-1,status-404,async-https", results)
                 .agentJar(TestApps.agentJar())
                 .systemProperty("mcp.egress.proxy", squid.url())
                 .systemProperty("mcp.egress.audit.file", audit.toString())
                 .systemProperty("mcp.egress.debug.inject-faults", "true")
-                .systemProperties(io.mcpegress.testkit.TestCertificates.get().trustStoreSystemProperties())
-                .systemProperty("contract.http", "http://127.0.0.1:" + target.httpPort())
-                .systemProperty("contract.https", "https://127.0.0.1:" + target.httpsPort())
-                .systemProperty("contract.localhost", "http://localhost:" + target.httpPort())
-                .systemProperty("contract.refused", "http://127.0.0.1:1")
-                .systemProperty("contract.results", results.toString())
-                .systemProperty("contract.run", "faults")
-                .systemProperty("contract.scenarios", "get-http,get-https,post-body,redirect-1,status-404,async-https")
                 .classpath(TestApps.classpath("jdk-clients"))
-                .mainClass("io.mcpegress.contract.ContractRunner")
                 .run();
         assertThat(r.exitCode()).as(r.output()).isZero();
         List<String> lines = Files.readAllLines(results);

@@ -148,7 +148,7 @@ class WeaveCacheIT extends ProxiedTargetTest {
         String run = "weave-cache-" + name + "-" + Jdks.featureVersion(jdk);
         Path audit = dir.resolve(name + ".jsonl");
         Path results = dir.resolve(name + "-results.jsonl");
-        ChildJvm.Result r = ChildJvm.builder()
+        ChildJvm.Result r = contractRunner(run, "get-http,get-https,post-body,status-404", results)
                 .javaHome(jdk)
                 .agentJar(TestApps.agentJar())
                 .jvmArg("-Xlog:class+load=info:file=" + dir.resolve(name + "-classes.txt"))
@@ -158,16 +158,7 @@ class WeaveCacheIT extends ProxiedTargetTest {
                 .systemProperty("mcp.egress.socket-guard", "off") // as above: only fresh classes
                 .systemProperty("mcp.egress.service.name", "contract-" + module)
                 .systemProperty("mcp.egress.debug", "true")
-                .systemProperties(io.mcpegress.testkit.TestCertificates.get().trustStoreSystemProperties())
-                .systemProperty("contract.http", "http://127.0.0.1:" + target.httpPort())
-                .systemProperty("contract.https", "https://127.0.0.1:" + target.httpsPort())
-                .systemProperty("contract.localhost", "http://localhost:" + target.httpPort())
-                .systemProperty("contract.refused", "http://127.0.0.1:1")
-                .systemProperty("contract.results", results.toString())
-                .systemProperty("contract.run", run)
-                .systemProperty("contract.scenarios", "get-http,get-https,post-body,status-404")
                 .classpath(TestApps.classpath(module))
-                .mainClass("io.mcpegress.contract.ContractRunner")
                 .run();
         assertThat(r.exitCode()).as(r.output()).isZero();
         AuditLog log = AuditLog.read(audit);
