@@ -25,13 +25,15 @@ public final class PolicyReloader {
     private final AuditPipeline pipeline;
     private final Thread thread;
     private String appliedHash;
+    /** The file as it was at start, hashed by the first check: SHA-256's JCA set-up is not premain's wait. */
+    private byte[] startContent;
 
     public PolicyReloader(Policy policy, Path file, long intervalMillis, AuditPipeline pipeline) {
         this.policy = policy;
         this.file = file;
         this.intervalMillis = intervalMillis;
         this.pipeline = pipeline;
-        this.appliedHash = hash(file);
+        this.startContent = read(file);
         this.thread = new Thread(this::run, "mcp-egress-policy-reload");
         this.thread.setDaemon(true);
     }
@@ -55,6 +57,10 @@ public final class PolicyReloader {
 
     /** Applies the file if its content changed; visible for tests. */
     void checkOnce() {
+        if (startContent != null) {
+            appliedHash = Sha256.hex(startContent);
+            startContent = null;
+        }
         String current = hash(file);
         if (current == null || current.equals(appliedHash)) {
             return; // unchanged, or being replaced right now (missing): look again next time
@@ -74,8 +80,13 @@ public final class PolicyReloader {
     }
 
     private static String hash(Path file) {
+        byte[] content = read(file);
+        return content == null ? null : Sha256.hex(content);
+    }
+
+    private static byte[] read(Path file) {
         try {
-            return Sha256.hex(Files.readAllBytes(file));
+            return Files.readAllBytes(file);
         } catch (IOException e) {
             return null;
         }

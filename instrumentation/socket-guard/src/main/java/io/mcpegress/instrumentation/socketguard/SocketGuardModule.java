@@ -41,19 +41,23 @@ public final class SocketGuardModule implements InstrumentationModule {
         return "socket-guard";
     }
 
+    /**
+     * Parameter types by name, primitives too: a {@code Class} argument makes ByteBuddy describe it
+     * as a loaded type, whose set-up (reflection dispatchers) premain would otherwise pay for.
+     */
     @Override
     public List<TypeInstrumentation> typeInstrumentations() {
         return List.of(
                 TypeInstrumentation.of(SOCKET,
                         new AdviceBinding(named("connect").and(takesArguments(2))
                                 .and(takesArgument(0, named("java.net.SocketAddress")))
-                                .and(takesArgument(1, int.class)), SocketConnectAdvice.class.getName())),
+                                .and(takesArgument(1, named("int"))), SocketConnectAdvice.class.getName())),
                 TypeInstrumentation.of(CHANNEL,
                         new AdviceBinding(named("connect").and(takesArguments(1))
                                 .and(takesArgument(0, named("java.net.SocketAddress"))), ChannelConnectAdvice.class.getName()),
                         new AdviceBinding(named("blockingConnect").and(takesArguments(2))
                                 .and(takesArgument(0, named("java.net.SocketAddress")))
-                                .and(takesArgument(1, long.class)), ChannelConnectAdvice.class.getName())),
+                                .and(takesArgument(1, named("long"))), ChannelConnectAdvice.class.getName())),
                 TypeInstrumentation.of(ASYNC_CHANNEL,
                         new AdviceBinding(named("connect").and(takesArguments(1))
                                 .and(takesArgument(0, named("java.net.SocketAddress"))),
