@@ -56,6 +56,8 @@ public final class AgentInstaller {
         AuditPipeline pipeline;
         SocketGuardInstaller socketGuard; // socket guard
         WeaveCache weaveCache;
+        List<InstrumentationModule> modules = new ArrayList<>();
+        FanOutSink opened = null;
         try {
             config = ConfigLoader.load(agentArgs, System.getProperties(), System.getenv());
             if (!config.enabled()) {
@@ -63,18 +65,26 @@ public final class AgentInstaller {
                 return;
             }
             long t0 = System.nanoTime();
+            PolicyLoad policyLoad = PolicyLoad.start(config); // a policy file is read on another core meanwhile
             weaveCache = WeaveCache.open(weaveCacheRoot(config), agentJar);
             if (!weaveCache.warm()) {
                 WeaverWarmUp.start(); // loads ByteBuddy on another core while the pipeline opens
             }
-            policy = Policy.fromConfig(config);
             socketGuard = SocketGuardInstaller.fromConfig(config); // socket guard
             policyReloadMillis = SinkConfig.duration(config, ConfigKey.POLICY_RELOAD_INTERVAL, 0, 3_600_000);
             sinkConfig = SinkConfig.from(config);
-            sinks = SinkFactory.create(config);
+            sinks = opened = SinkFactory.create(config);
             pipeline = openPipeline(config, sinkConfig, sinks);
-            phases.append(" config=").append(ms(started, t0)).append(" policy+sinks+pipeline=").append(ms(t0, System.nanoTime()));
+            long t1 = System.nanoTime();
+            ServiceLoader.load(InstrumentationModule.class, AgentInstaller.class.getClassLoader()).forEach(modules::add);
+            socketGuard.filter(modules); // socket guard: not woven when off
+            JdkModules.prepare(inst, modules);
+            long t2 = System.nanoTime();
+            policy = policyLoad.await();
+            phases.append(" config=").append(ms(started, t0)).append(" cache+sinks+pipeline=").append(ms(t0, t1))
+                    .append(" modules=").append(ms(t1, t2)).append(" policy-wait=").append(ms(t2, System.nanoTime()));
         } catch (ConfigException e) {
+            closeQuietly(opened);
             if (continueOnError(agentArgs)) {
                 AgentLog.warn("invalid configuration, starting WITHOUT egress control because "
                         + ConfigKey.STARTUP_ON_ERROR.key() + "=continue: " + e.getMessage());
@@ -101,22 +111,18 @@ public final class AgentInstaller {
                 new AgentDispatcher(router, policy, enforce, pipeline, new ClientNames())));
 
         long t1 = System.nanoTime();
-        List<InstrumentationModule> modules = new ArrayList<>();
-        ServiceLoader.load(InstrumentationModule.class, AgentInstaller.class.getClassLoader()).forEach(modules::add);
-        socketGuard.filter(modules); // socket guard: not woven when off
-        JdkModules.prepare(inst, modules);
         List<String> names = new ArrayList<>();
         modules.forEach(m -> names.add(m.name()));
         String proxy = config.proxy().map(Object::toString).orElse(null);
         String mode = config.mode().name().toLowerCase(Locale.ROOT);
         // first event of the run, before the library events the transformations produce
-        pipeline.offer(AgentEvent.start(config.configHash(), mode, proxy, names,
+        pipeline.offer(AgentEvent.start(config::configHash, mode, proxy, names,
                 AgentVersion.get() + " started: mode=" + mode + " proxy=" + (proxy == null ? "none" : proxy)
                         + " policy=" + policy.describe()));
         long t2 = System.nanoTime();
         new Transformations(modules, pipeline, weaveCache).installOn(inst);
         long t3 = System.nanoTime();
-        phases.append(" through-hooks=").append(ms(started, t1)).append(" modules=").append(ms(t1, t2))
+        phases.append(" through-hooks=").append(ms(started, t1)).append(" start-event=").append(ms(t1, t2))
                 .append(" transformations=").append(ms(t2, t3));
         AgentLog.debug("start-up phases (ms):" + phases);
 
@@ -173,6 +179,9 @@ public final class AgentInstaller {
     }
 
     private static void closeQuietly(FanOutSink sinks) {
+        if (sinks == null) {
+            return;
+        }
         try {
             sinks.close();
         } catch (Exception e) {

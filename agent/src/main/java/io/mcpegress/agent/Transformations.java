@@ -53,7 +53,6 @@ final class Transformations {
             jdkClasses.addAll(m.jdkClassNames());
             deferredJdkClasses.addAll(m.deferredJdkClassNames());
         });
-        preload(jdkClasses);
 
         Map<String, List<NamedClassWeaver.Target>> targets = new HashMap<>();
         Map<String, List<NamedClassWeaver.Target>> deferred = new HashMap<>();
@@ -75,8 +74,11 @@ final class Transformations {
         long built = System.nanoTime();
         inst.addTransformer(weaver, true);
         int retransformed = retransformLoaded(inst, targets.keySet());
+        long preloaded = System.nanoTime();
+        preload(jdkClasses);
         AgentLog.debug("weaver: built in " + (built - start) / 1_000_000 + " ms, installed and " + retransformed
-                + " loaded classes retransformed in " + (System.nanoTime() - built) / 1_000_000 + " ms");
+                + " loaded classes retransformed in " + (preloaded - built) / 1_000_000 + " ms, "
+                + jdkClasses.size() + " JDK classes loaded (woven as they load) in " + (System.nanoTime() - preloaded) / 1_000_000 + " ms");
         if (!deferred.isEmpty()) {
             DeferredWeaving.install(() -> {
                 long t = System.nanoTime();
@@ -88,7 +90,7 @@ final class Transformations {
         }
     }
 
-    /** Classes loaded before the agent (JDK classes, preloaded below) are woven by retransformation. */
+    /** Classes loaded before the agent are woven by retransformation. */
     private static int retransformLoaded(Instrumentation inst, Set<String> internalNames) {
         List<Class<?>> loaded = new ArrayList<>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
@@ -115,9 +117,12 @@ final class Transformations {
     }
 
     /**
-     * Loads the JDK classes the modules instrument now, so they are retransformed as already loaded:
-     * on JDK 25 a class first loaded while another one is being woven (ForkJoinPool, Socket)
-     * would not be woven. A class this JDK does not have (VirtualThread on 17) is simply not there.
+     * Loads the JDK classes the modules name now, from premain's thread with the transformer in
+     * place, so each is woven as it loads: left to load later, on JDK 25 a class first loaded while
+     * another one is being woven (ForkJoinPool, Socket) would not be woven. Loading them before the
+     * transformer and retransforming cost ~12 ms of redefinition, and the bytes the JVM reconstitutes
+     * for a retransform vary from run to run, so the weave cache missed now and then. A class this
+     * JDK does not have (VirtualThread on 17) is simply not there.
      */
     private static void preload(Set<String> jdkClasses) {
         for (String name : jdkClasses) {

@@ -23,6 +23,7 @@ import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class WeaveCacheTest {
 
@@ -41,11 +42,20 @@ class WeaveCacheTest {
 
     /** A jar with one entry holding {@code content}, standing for an agent build. */
     static File fakeAgentJar(Path dir, String content) throws IOException {
+        return fakeAgentJar(dir, content, null);
+    }
+
+    static File fakeAgentJar(Path dir, String content, String zipComment) throws IOException {
         Path jar = dir.resolve("agent.jar");
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-            out.putNextEntry(new JarEntry("io/mcpegress/agent/Build.class"));
+            JarEntry entry = new JarEntry("io/mcpegress/agent/Build.class");
+            entry.setTime(1_700_000_000_000L); // the same build has the same entry times
+            out.putNextEntry(entry);
             out.write(content.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             out.closeEntry();
+            if (zipComment != null) {
+                out.setComment(zipComment);
+            }
         }
         return jar.toFile();
     }
@@ -177,6 +187,19 @@ class WeaveCacheTest {
         assertThat(jar.setLastModified(time)).isTrue();
         assertThat(jar.length()).isEqualTo(size);
         assertThat(WeaveCache.buildName(jar)).isNotEqualTo(first).doesNotContain("/");
+    }
+
+    @Test
+    void theBuildIdIsReadFromTheCentralDirectoryWhateverFollowsIt() throws Exception {
+        String plain = WeaveCache.buildName(fakeAgentJar(dir, "build 1"));
+        String commented = WeaveCache.buildName(fakeAgentJar(dir, "build 1", "built by CI ".repeat(100)));
+        assertThat(commented).as("a zip comment after the directory does not change the build").isEqualTo(plain);
+        assertThat(WeaveCache.buildName(fakeAgentJar(dir, "build 2", "built by CI"))).isNotEqualTo(plain);
+
+        Path notAJar = Files.writeString(dir.resolve("not-a.jar"), "plain text, no central directory");
+        assertThatThrownBy(() -> WeaveCache.buildName(notAJar.toFile())).isInstanceOf(java.io.IOException.class);
+        assertThat(WeaveCache.open(dir.resolve("cache"), notAJar.toFile()))
+                .as("an unreadable agent jar leaves the cache off, the start goes on").isSameAs(WeaveCache.NONE);
     }
 
     @Test

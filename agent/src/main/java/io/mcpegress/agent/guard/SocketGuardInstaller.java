@@ -71,23 +71,12 @@ public final class SocketGuardInstaller {
     }
 
     /**
-     * Drops the socket-guard instrumentation when the guard is not active. When it is, loads the
-     * guarded JDK classes now, before the transformer is registered, so they are retransformed with
-     * the classes already loaded: on JDK 25 {@code java.net.Socket} is otherwise first loaded while
-     * ByteBuddy is busy transforming another class, and such a class is silently skipped.
+     * Drops the socket-guard instrumentation when the guard is not active. The guarded JDK classes
+     * are loaded and woven by the transformations ({@code SocketGuardModule.jdkClassNames()}).
      */
     public void filter(List<InstrumentationModule> modules) {
         if (!active) {
             modules.removeIf(m -> MODULE_NAME.equals(m.name()));
-            return;
-        }
-        for (String name : new String[] {"java.net.Socket", "sun.nio.ch.SocketChannelImpl",
-                "sun.nio.ch.AsynchronousSocketChannelImpl"}) {
-            try {
-                Class.forName(name, false, null);
-            } catch (ClassNotFoundException | LinkageError e) {
-                AgentLog.warn("socket guard: cannot load " + name + ": " + e);
-            }
         }
     }
 

@@ -11,7 +11,6 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.parser.ParserImpl;
 import org.yaml.snakeyaml.reader.StreamReader;
 import org.yaml.snakeyaml.resolver.Resolver;
@@ -45,7 +44,6 @@ public final class PolicyFile {
     private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m|h)");
     private static final Pattern SCHEME = Pattern.compile("[a-z][a-z0-9+.-]*");
     private static final Pattern METHOD = Pattern.compile("[A-Z][A-Z0-9_-]*");
-    private static final Pattern UNQUOTED_STAR = Pattern.compile("(^|[\\[,:{-])\\s*\\*[^\\s,\\]}]");
 
     private final String source;
     private final Action defaultAction;
@@ -111,6 +109,17 @@ public final class PolicyFile {
                 + defaultAction.wireName() + ")";
     }
 
+    /**
+     * Resolves every scalar to a string: the policy reads values as text and checks them itself, so
+     * SnakeYAML's implicit typing (its regular expressions tried on each plain scalar) has nothing
+     * to do. Null is recognised by the reader.
+     */
+    private static final class PlainStrings extends Resolver {
+        @Override
+        protected void addImplicitResolvers() {
+        }
+    }
+
     /** Walks the node tree; every error carries the line of the node it is about. */
     private static final class Reader {
         private final String source;
@@ -126,7 +135,7 @@ public final class PolicyFile {
                 options.setAllowRecursiveKeys(false);
                 // what Yaml.compose does, without building the Yaml facade's constructor, representer
                 // and dumper, which only loading objects or writing YAML need (~50 classes at start-up)
-                root = new Composer(new ParserImpl(new StreamReader(new StringReader(yaml)), options), new Resolver(), options)
+                root = new Composer(new ParserImpl(new StreamReader(new StringReader(yaml)), options), new PlainStrings(), options)
                         .getSingleNode();
             } catch (MarkedYAMLException e) {
                 String problem = e.getProblem() == null ? String.valueOf(e.getContext()) : e.getProblem();
@@ -339,7 +348,7 @@ public final class PolicyFile {
                 throw fail(node, "'" + field + "' is a " + kind(node), "a single value");
             }
             String v = ((ScalarNode) node).getValue().trim();
-            if (v.isEmpty() || Tag.NULL.equals(node.getTag())) {
+            if (v.isEmpty() || isPlainNull((ScalarNode) node)) {
                 throw fail(node, "'" + field + "' is empty", "a value");
             }
             return v;
@@ -425,10 +434,17 @@ public final class PolicyFile {
             return new ConfigException(KEY + "='" + source + "' line " + line + ": " + problem + ": expected " + expected);
         }
 
+        /** YAML's null ({@code ~}, {@code null}) written unquoted; quoted, it is the text itself. */
+        private static boolean isPlainNull(ScalarNode node) {
+            String v = node.getValue();
+            return node.isPlain() && (v.equals("~") || v.equals("null") || v.equals("Null") || v.equals("NULL"));
+        }
+
         /** A '*' that starts a plain value on that line: the usual cause of alias errors. */
         private static boolean hasUnquotedStar(String yaml, int line) {
             String[] lines = yaml.split("\n", -1);
-            return line >= 1 && line <= lines.length && UNQUOTED_STAR.matcher(lines[line - 1]).find();
+            return line >= 1 && line <= lines.length
+                    && Pattern.compile("(^|[\\[,:{-])\\s*\\*[^\\s,\\]}]").matcher(lines[line - 1]).find();
         }
 
         private static String oneLine(String s) {

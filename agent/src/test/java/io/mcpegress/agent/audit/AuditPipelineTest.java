@@ -90,6 +90,25 @@ class AuditPipelineTest {
         assertThat(lines(file, "http-request")).hasSize(1);
     }
 
+    @Test
+    void theStartEventsConfigurationHashIsComputedByTheWriter() throws Exception {
+        Path file = dir.resolve("start.jsonl");
+        List<String> hashedOn = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AuditPipeline pipeline = pipeline(100, file, AuditPipeline.OverflowPolicy.DROP, 0);
+        pipeline.start();
+        AgentEvent start = AgentEvent.start(() -> {
+            hashedOn.add(Thread.currentThread().getName());
+            return "c0ffee";
+        }, "enforce", null, List.of("okhttp"), "started");
+        assertThat(hashedOn).as("not hashed on the caller's (premain's) thread").isEmpty();
+
+        pipeline.offer(start);
+        pipeline.close();
+
+        assertThat(hashedOn).containsExactly("mcp-egress-audit-writer");
+        assertThat(lines(file, "agent-start")).singleElement().asString().contains("\"c0ffee\"");
+    }
+
     /**
      * The writer waits in a 200 ms poll when idle; close must wake it rather than wait that out,
      * since every JVM exit runs close (it was a fifth of a second added to a short-lived JVM).

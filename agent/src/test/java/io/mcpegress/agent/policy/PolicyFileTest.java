@@ -149,6 +149,16 @@ class PolicyFileTest {
     }
 
     @Test
+    void yamlNullIsAnEmptyValueButQuotedItIsText() {
+        assertError("default: ~\n", "line 1: 'default' is empty: expected a value");
+        assertError("default: deny\nrulesets:\n- name: null\n", "line 3: 'name' is empty: expected a value");
+        PolicyFile quoted = PolicyFile.parse("default: deny\nrulesets:\n- name: 'null'\n  rules:\n"
+                + "  - {name: \"~\", action: allow, match: {hosts: [api.example.com], ports: [443]}}\n", "p.yaml");
+        assertThat(quoted.rulesetNames()).containsExactly("null");
+        assertThat(quoted.rules().get(0).name()).isEqualTo("~");
+    }
+
+    @Test
     void theUndefinedAliasHintSaysToQuote() {
         assertThatThrownBy(() -> PolicyFile.parse("default: deny\nrulesets:\n- name: a\n  rules:\n"
                 + "  - {name: r, action: allow, match: {hosts: [*.x.com]}}\n", "p.yaml"))
