@@ -65,8 +65,9 @@ public final class AgentInstaller {
                 return;
             }
             long t0 = System.nanoTime();
-            PolicyLoad policyLoad = PolicyLoad.start(config); // a policy file is read on another core meanwhile
             weaveCache = WeaveCache.open(weaveCacheRoot(config), agentJar);
+            // a policy file is read on another core meanwhile, its parsed form from the cache when unchanged
+            PolicyLoad policyLoad = PolicyLoad.start(config, weaveCache.enabled() ? weaveCache : null);
             if (!weaveCache.warm()) {
                 WeaverWarmUp.start(); // loads ByteBuddy on another core while the pipeline opens
             }

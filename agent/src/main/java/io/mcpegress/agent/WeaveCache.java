@@ -1,5 +1,6 @@
 package io.mcpegress.agent;
 
+import io.mcpegress.agent.policy.PolicyFileCache;
 import io.mcpegress.agent.util.AgentLog;
 
 import java.io.ByteArrayOutputStream;
@@ -45,19 +46,21 @@ import java.security.ProtectionDomain;
  * classes the modules' conditions read next to it: for JDK classes the same runtime, for library
  * classes (OkHttp, Apache, the MCP SDK) the same jar. So JDK classes and classes from plain jar
  * files are held ({@link #origin}); classes from directories or nested jars are woven every time.
+ * It also holds the parsed form of the policy file ({@link PolicyFileCache}), so a start whose
+ * policy is unchanged does not load SnakeYAML either.
  *
- * <p><b>Key.</b> One directory per agent build (version, and the CRC of every entry of its jar) and runtime
+ * <p><b>Key.</b> One directory per agent build (version, and checksums of its jar's central directory) and runtime
  * ({@code java.home}, {@code java.vm.version}); in it one file per class, holding the signature it
  * was woven with (origin and advice), the original class file (compared byte for byte on use), the
  * woven class file and a CRC-32C of the whole. Anything that does not match exactly is a miss, and
  * the class is woven as without a cache.
  *
- * <p><b>Trust.</b> The bytes become JDK and library code, so the directory must be the process
+ * <p><b>Trust.</b> The bytes become JDK and library code (and the policy), so the directory must be the process
  * user's alone: created with mode 0700, and not used (one warning) when it belongs to another user
  * or others may write to it. Entries are written to a temporary file and renamed, so two JVMs
  * starting together never read a half-written entry.
  */
-final class WeaveCache {
+final class WeaveCache implements PolicyFileCache.Store {
 
     /** A cache that never hits and never stores: {@code mcp.egress.weave-cache=none}, or an unusable directory. */
     static final WeaveCache NONE = new WeaveCache(null);
@@ -342,11 +345,39 @@ final class WeaveCache {
         if (dir == null) {
             return;
         }
-        Path file = dir.resolve(fileName(internalName, signature, original));
+        try {
+            write(fileName(internalName, signature, original), encode(signature, original, woven));
+        } catch (IOException | RuntimeException e) {
+            AgentLog.debug("weave cache entry for " + internalName + " not stored: " + e);
+        }
+    }
+
+    /** Another start-up entry (a policy file's parsed form), or null. */
+    @Override
+    public byte[] read(String name) {
+        if (dir == null) {
+            return null;
+        }
+        Path file = dir.resolve(name);
+        try {
+            return Files.isRegularFile(file) ? Files.readAllBytes(file) : null;
+        } catch (IOException | RuntimeException e) {
+            AgentLog.debug("start-up cache entry " + file + " not used: " + e);
+            return null;
+        }
+    }
+
+    /** Stores another start-up entry; failures (disk full, read-only) only cost the next start. */
+    @Override
+    public void write(String name, byte[] bytes) {
+        if (dir == null) {
+            return;
+        }
+        Path file = dir.resolve(name);
         Path tmp = null;
         try {
             tmp = dir.resolve(uniqueName(".entry"));
-            Files.write(tmp, encode(signature, original, woven), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -354,7 +385,7 @@ final class WeaveCache {
             }
             tmp = null;
         } catch (IOException | RuntimeException e) {
-            AgentLog.debug("weave cache entry " + file + " not stored: " + e);
+            AgentLog.debug("start-up cache entry " + file + " not stored: " + e);
         } finally {
             if (tmp != null) {
                 try {

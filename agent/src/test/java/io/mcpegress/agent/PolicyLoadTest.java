@@ -34,7 +34,7 @@ class PolicyLoadTest {
     void aPolicyFileIsReadOnItsOwnThreadAndAwaitedWithItsRules() throws Exception {
         Path file = Files.writeString(dir.resolve("p.yaml"), "default: deny\nrulesets:\n- name: a\n  rules:\n"
                 + "  - {name: api, action: allow, match: {hosts: [api.example.com]}}\n");
-        PolicyLoad load = PolicyLoad.start(config("mcp.egress.policy", file.toString()));
+        PolicyLoad load = PolicyLoad.start(config("mcp.egress.policy", file.toString()), null);
 
         Policy policy = load.await();
 
@@ -45,7 +45,7 @@ class PolicyLoadTest {
     @Test
     void anInvalidPolicyFileFailsAtAwaitWithTheSameOneLineError() throws Exception {
         Path file = Files.writeString(dir.resolve("bad.yaml"), "default: deny\ndefualt: allow\n");
-        PolicyLoad load = PolicyLoad.start(config("mcp.egress.policy", file.toString()));
+        PolicyLoad load = PolicyLoad.start(config("mcp.egress.policy", file.toString()), null);
 
         assertThatThrownBy(load::await).isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("mcp.egress.policy='" + file + "' line 2: unknown field 'defualt'");
@@ -53,10 +53,10 @@ class PolicyLoadTest {
 
     @Test
     void withoutAPolicyFileThePolicyIsBuiltAtOnceAndListErrorsAreThrownByAwait() {
-        Policy policy = PolicyLoad.start(config("mcp.egress.deny", "evil.example")).await();
+        Policy policy = PolicyLoad.start(config("mcp.egress.deny", "evil.example"), null).await();
         assertThat(policy.decide(PolicyRequest.of("GET", URI.create("https://evil.example/"), null)).allowed()).isFalse();
 
-        PolicyLoad invalid = PolicyLoad.start(config("mcp.egress.deny", "not a host"));
+        PolicyLoad invalid = PolicyLoad.start(config("mcp.egress.deny", "not a host"), null);
         assertThatThrownBy(invalid::await).isInstanceOf(ConfigException.class).hasMessageContaining("mcp.egress.deny");
     }
 }

@@ -132,6 +132,16 @@ public final class Policy {
      * @throws ConfigException with a one-line message naming the key, for any invalid value or file
      */
     public static Policy fromConfig(AgentConfig config) {
+        return fromConfig(config, null);
+    }
+
+    /**
+     * Like {@link #fromConfig(AgentConfig)}, with the policy file's document tree kept in (and
+     * taken from) the start-up cache.
+     *
+     * @param cache the start-up cache, or null
+     */
+    public static Policy fromConfig(AgentConfig config, PolicyFileCache.Store cache) {
         Builder b = builder()
                 .blockMetadata(bool(config, ConfigKey.BLOCK_METADATA))
                 .blockPrivate(bool(config, ConfigKey.BLOCK_PRIVATE))
@@ -145,7 +155,7 @@ public final class Policy {
             } catch (InvalidPathException e) {
                 throw ConfigException.invalid(ConfigKey.POLICY_FILE.key(), file, ConfigKey.POLICY_FILE.expected());
             }
-            b.policyFile(PolicyFile.load(path));
+            b.policyFile(PolicyFile.load(path, cache));
         }
         return b.build();
     }

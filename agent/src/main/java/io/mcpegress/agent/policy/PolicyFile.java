@@ -2,21 +2,9 @@ package io.mcpegress.agent.policy;
 
 import io.mcpegress.agent.config.ConfigException;
 import io.mcpegress.agent.config.ConfigKey;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.composer.Composer;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.parser.ParserImpl;
-import org.yaml.snakeyaml.reader.StreamReader;
-import org.yaml.snakeyaml.resolver.Resolver;
 
 import java.io.IOException;
-import java.io.StringReader;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,13 +50,35 @@ public final class PolicyFile {
 
     /** @throws ConfigException naming {@code mcp.egress.policy}, the file, the line and what was expected */
     public static PolicyFile load(Path file) {
+        return load(file, null);
+    }
+
+    /**
+     * Like {@link #load(Path)}, taking the document tree from {@code cache} when it holds one for
+     * exactly these bytes, and storing it there after a successful read otherwise.
+     *
+     * @param cache the start-up cache, or null
+     */
+    public static PolicyFile load(Path file, PolicyFileCache.Store cache) {
+        byte[] bytes;
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            bytes = Files.readAllBytes(file);
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
         } catch (IOException | RuntimeException e) {
             throw ConfigException.invalid(KEY, file.toString(), "path to a readable YAML policy file (" + e + ")");
         }
-        return parse(text, file.toString());
+        Reader reader = new Reader(file.toString());
+        PolicyTree tree = cache == null ? null : PolicyFileCache.lookup(cache, bytes);
+        if (tree != null) {
+            return reader.read(tree);
+        }
+        tree = reader.compose(text);
+        PolicyFile policy = reader.read(tree);
+        if (cache != null) {
+            PolicyFileCache.store(cache, bytes, tree); // only a valid policy is kept
+        }
+        return policy;
     }
 
     /**
@@ -76,7 +86,13 @@ public final class PolicyFile {
      * @throws ConfigException naming {@code mcp.egress.policy}, the source, the line and what was expected
      */
     public static PolicyFile parse(String yaml, String source) {
-        return new Reader(source).read(yaml);
+        Reader reader = new Reader(source);
+        return reader.read(reader.compose(yaml));
+    }
+
+    /** The document tree of {@code yaml}, as {@link #load} stores it (for tests). */
+    static PolicyTree tree(String yaml, String source) {
+        return new Reader(source).compose(yaml);
     }
 
     public Action defaultAction() {
@@ -109,18 +125,11 @@ public final class PolicyFile {
                 + defaultAction.wireName() + ")";
     }
 
-    /**
-     * Resolves every scalar to a string: the policy reads values as text and checks them itself, so
-     * SnakeYAML's implicit typing (its regular expressions tried on each plain scalar) has nothing
-     * to do. Null is recognised by the reader.
-     */
-    private static final class PlainStrings extends Resolver {
-        @Override
-        protected void addImplicitResolvers() {
-        }
+    /** A mapping's field: its key (for the line of errors about the key) and its value. */
+    private record Field(PolicyTree key, PolicyTree value) {
     }
 
-    /** Walks the node tree; every error carries the line of the node it is about. */
+    /** Walks the document tree; every error carries the line of the node it is about. */
     private static final class Reader {
         private final String source;
 
@@ -128,68 +137,48 @@ public final class PolicyFile {
             this.source = source;
         }
 
-        PolicyFile read(String yaml) {
-            Node root;
-            try {
-                LoaderOptions options = new LoaderOptions();
-                options.setAllowRecursiveKeys(false);
-                // what Yaml.compose does, without building the Yaml facade's constructor, representer
-                // and dumper, which only loading objects or writing YAML need (~50 classes at start-up)
-                root = new Composer(new ParserImpl(new StreamReader(new StringReader(yaml)), options), new PlainStrings(), options)
-                        .getSingleNode();
-            } catch (MarkedYAMLException e) {
-                String problem = e.getProblem() == null ? String.valueOf(e.getContext()) : e.getProblem();
-                int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 1
-                        : e.getContextMark() != null ? e.getContextMark().getLine() + 1 : 0;
-                String expected = problem.contains("alias") || hasUnquotedStar(yaml, line)
-                        ? "a quoted pattern such as \"*.example.com\" (an unquoted leading * is YAML alias syntax)"
-                        : "valid YAML";
-                throw new ConfigException(KEY + "='" + source + "' line " + line + ": YAML syntax error ("
-                        + oneLine(problem) + "): expected " + expected);
-            } catch (YAMLException e) {
-                throw new ConfigException(KEY + "='" + source + "': " + oneLine(String.valueOf(e.getMessage()))
-                        + ": expected valid YAML");
-            }
-            if (root == null) {
-                throw new ConfigException(KEY + "='" + source + "' line 1: the file is empty: expected a mapping"
-                        + " with 'default' and 'rulesets' (docs/policy.md)");
-            }
-            Map<String, NodeTuple> top = fields(root, "the policy", "version", "description", "default", "rulesets");
+        /** The document's tree; a YAML error names its line. */
+        PolicyTree compose(String yaml) {
+            return PolicyYaml.compose(yaml, source);
+        }
+
+        PolicyFile read(PolicyTree root) {
+            Map<String, Field> top = fields(root, "the policy", "version", "description", "default", "rulesets");
             if (top.containsKey("version")) {
-                Node v = top.get("version").getValueNode();
+                PolicyTree v = top.get("version").value();
                 if (!"1".equals(scalar(v, "version"))) {
                     throw fail(v, "version '" + scalar(v, "version") + "' is not supported", "1");
                 }
             }
-            NodeTuple def = top.get("default");
+            Field def = top.get("default");
             if (def == null) {
                 throw fail(root, "missing 'default'", "default: allow or default: deny at the top level");
             }
-            Action defaultAction = action(def.getValueNode(), "default");
+            Action defaultAction = action(def.value(), "default");
             List<String> rulesetNames = new ArrayList<>();
             List<Rule> rules = new ArrayList<>();
-            NodeTuple rs = top.get("rulesets");
+            Field rs = top.get("rulesets");
             if (rs != null) {
-                for (Node set : sequence(rs.getValueNode(), "rulesets")) {
+                for (PolicyTree set : sequence(rs.value(), "rulesets")) {
                     readRuleset(set, rulesetNames, rules);
                 }
             }
             return new PolicyFile(source, defaultAction, rulesetNames, rules);
         }
 
-        private void readRuleset(Node node, List<String> rulesetNames, List<Rule> rules) {
-            Map<String, NodeTuple> f = fields(node, "a ruleset", "name", "description", "rules");
+        private void readRuleset(PolicyTree node, List<String> rulesetNames, List<Rule> rules) {
+            Map<String, Field> f = fields(node, "a ruleset", "name", "description", "rules");
             String name = required(node, f, "name", "a ruleset");
             if (rulesetNames.contains(name)) {
-                throw fail(f.get("name").getValueNode(), "ruleset name '" + name + "' is used twice", "unique ruleset names");
+                throw fail(f.get("name").value(), "ruleset name '" + name + "' is used twice", "unique ruleset names");
             }
             rulesetNames.add(name);
-            NodeTuple list = f.get("rules");
+            Field list = f.get("rules");
             if (list == null) {
                 return;
             }
             Set<String> ruleNames = new HashSet<>();
-            for (Node r : sequence(list.getValueNode(), "rules")) {
+            for (PolicyTree r : sequence(list.value(), "rules")) {
                 Rule rule = readRule(r, name);
                 if (!ruleNames.add(rule.name())) {
                     throw fail(r, "rule name '" + rule.name() + "' is used twice in ruleset '" + name + "'",
@@ -199,22 +188,22 @@ public final class PolicyFile {
             }
         }
 
-        private Rule readRule(Node node, String ruleset) {
-            Map<String, NodeTuple> f = fields(node, "a rule", "name", "description", "action", "match", "rate_limit");
+        private Rule readRule(PolicyTree node, String ruleset) {
+            Map<String, Field> f = fields(node, "a rule", "name", "description", "action", "match", "rate_limit");
             String name = required(node, f, "name", "a rule");
             if (!f.containsKey("action")) {
                 throw fail(node, "rule '" + name + "' has no 'action'", "action: allow or action: deny");
             }
-            Action action = action(f.get("action").getValueNode(), "action");
+            Action action = action(f.get("action").value(), "action");
             List<HostPattern> hosts = List.of();
             List<PortRange> ports = List.of();
             List<String> schemes = List.of();
             List<String> methods = List.of();
             List<PathPrefix> paths = List.of();
             List<String> tools = List.of();
-            NodeTuple match = f.get("match");
+            Field match = f.get("match");
             if (match != null) {
-                Map<String, NodeTuple> m = fields(match.getValueNode(), "match",
+                Map<String, Field> m = fields(match.value(), "match",
                         "hosts", "ports", "schemes", "methods", "paths", "tools");
                 hosts = values(m, "hosts", HostPattern::parse,
                         "host, *.suffix, IP or CIDR, each with optional :port ([IPv6]:port)");
@@ -230,23 +219,23 @@ public final class PolicyFile {
                 }, "an MCP tool name, or \"*\" for any tool");
             }
             RateLimit limit = null;
-            NodeTuple rl = f.get("rate_limit");
+            Field rl = f.get("rate_limit");
             if (rl != null) {
                 if (action != Action.ALLOW) {
-                    throw fail(rl.getKeyNode(), "rate_limit on deny rule '" + name + "'", "rate_limit only on allow rules");
+                    throw fail(rl.key(), "rate_limit on deny rule '" + name + "'", "rate_limit only on allow rules");
                 }
-                limit = rateLimit(rl.getValueNode());
+                limit = rateLimit(rl.value());
             }
             return new Rule(name, ruleset, action, Decision.Reason.RULE, hosts, ports, schemes, methods, paths, tools, limit);
         }
 
-        private RateLimit rateLimit(Node node) {
-            Map<String, NodeTuple> f = fields(node, "rate_limit", "requests", "per", "burst", "per_tool");
+        private RateLimit rateLimit(PolicyTree node) {
+            Map<String, Field> f = fields(node, "rate_limit", "requests", "per", "burst", "per_tool");
             if (!f.containsKey("requests") || !f.containsKey("per")) {
                 throw fail(node, "rate_limit needs 'requests' and 'per'", "e.g. rate_limit: {requests: 10, per: 1s, burst: 20}");
             }
-            int requests = positiveInt(f.get("requests").getValueNode(), "requests");
-            Node perNode = f.get("per").getValueNode();
+            int requests = positiveInt(f.get("requests").value(), "requests");
+            PolicyTree perNode = f.get("per").value();
             String perText = scalar(perNode, "per");
             Matcher m = DURATION.matcher(perText);
             if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
@@ -270,10 +259,10 @@ public final class PolicyFile {
             if (per.compareTo(RateLimit.MAX_PER) > 0) {
                 throw fail(perNode, "per '" + perText + "' is too long", "a duration of at most 24h");
             }
-            int burst = f.containsKey("burst") ? positiveInt(f.get("burst").getValueNode(), "burst") : requests;
+            int burst = f.containsKey("burst") ? positiveInt(f.get("burst").value(), "burst") : requests;
             boolean perTool = false;
             if (f.containsKey("per_tool")) {
-                Node b = f.get("per_tool").getValueNode();
+                PolicyTree b = f.get("per_tool").value();
                 String v = scalar(b, "per_tool");
                 if (!v.equals("true") && !v.equals("false")) {
                     throw fail(b, "per_tool '" + v + "' is invalid", "true or false");
@@ -283,7 +272,7 @@ public final class PolicyFile {
             return new RateLimit(requests, per, burst, perTool);
         }
 
-        private int positiveInt(Node node, String field) {
+        private int positiveInt(PolicyTree node, String field) {
             String v = scalar(node, field);
             try {
                 int n = Integer.parseInt(v);
@@ -296,7 +285,7 @@ public final class PolicyFile {
             throw fail(node, field + " '" + v + "' is invalid", "a whole number 1..1000000000");
         }
 
-        private Action action(Node node, String field) {
+        private Action action(PolicyTree node, String field) {
             String v = scalar(node, field);
             Action a = Action.parse(v);
             if (a == null) {
@@ -305,18 +294,18 @@ public final class PolicyFile {
             return a;
         }
 
-        private <T> List<T> values(Map<String, NodeTuple> m, String field, Function<String, T> parse, String expected) {
-            NodeTuple t = m.get(field);
+        private <T> List<T> values(Map<String, Field> m, String field, Function<String, T> parse, String expected) {
+            Field t = m.get(field);
             if (t == null) {
                 return List.of();
             }
-            Node node = t.getValueNode();
-            List<Node> items = node instanceof SequenceNode ? ((SequenceNode) node).getValue() : List.of(node);
+            PolicyTree node = t.value();
+            List<PolicyTree> items = node.kind == PolicyTree.Kind.LIST ? node.children : List.of(node);
             if (items.isEmpty()) {
                 throw fail(node, "'" + field + "' is empty", expected + " (leave the field out to match any)");
             }
             List<T> out = new ArrayList<>();
-            for (Node item : items) {
+            for (PolicyTree item : items) {
                 String v = scalar(item, field);
                 try {
                     out.add(parse.apply(v));
@@ -334,53 +323,53 @@ public final class PolicyFile {
             return v;
         }
 
-        private String required(Node owner, Map<String, NodeTuple> f, String field, String what) {
-            NodeTuple t = f.get(field);
+        private String required(PolicyTree owner, Map<String, Field> f, String field, String what) {
+            Field t = f.get(field);
             if (t == null) {
                 throw fail(owner, what + " has no '" + field + "'", field + ": <a non-empty name>");
             }
-            return scalar(t.getValueNode(), field);
+            return scalar(t.value(), field);
         }
 
         /** A non-empty scalar's text. */
-        private String scalar(Node node, String field) {
-            if (!(node instanceof ScalarNode)) {
+        private String scalar(PolicyTree node, String field) {
+            if (node.kind != PolicyTree.Kind.TEXT) {
                 throw fail(node, "'" + field + "' is a " + kind(node), "a single value");
             }
-            String v = ((ScalarNode) node).getValue().trim();
-            if (v.isEmpty() || isPlainNull((ScalarNode) node)) {
+            String v = node.text.trim();
+            if (v.isEmpty() || isPlainNull(node)) {
                 throw fail(node, "'" + field + "' is empty", "a value");
             }
             return v;
         }
 
-        private List<Node> sequence(Node node, String field) {
-            if (!(node instanceof SequenceNode)) {
-                if (node instanceof ScalarNode && ((ScalarNode) node).getValue().isEmpty()) {
+        private List<PolicyTree> sequence(PolicyTree node, String field) {
+            if (node.kind != PolicyTree.Kind.LIST) {
+                if (node.kind == PolicyTree.Kind.TEXT && node.text.isEmpty()) {
                     return List.of(); // "rules:" with nothing under it
                 }
                 throw fail(node, "'" + field + "' is a " + kind(node), "a list (lines starting with '- ')");
             }
-            return ((SequenceNode) node).getValue();
+            return node.children;
         }
 
         /** The fields of a mapping, refusing unknown and repeated keys. */
-        private Map<String, NodeTuple> fields(Node node, String what, String... allowed) {
-            if (!(node instanceof MappingNode)) {
+        private Map<String, Field> fields(PolicyTree node, String what, String... allowed) {
+            if (node.kind != PolicyTree.Kind.MAPPING) {
                 throw fail(node, what + " is a " + kind(node), "a mapping of " + String.join(", ", allowed));
             }
-            Map<String, NodeTuple> out = new LinkedHashMap<>();
-            for (NodeTuple t : ((MappingNode) node).getValue()) {
-                Node k = t.getKeyNode();
-                if (!(k instanceof ScalarNode)) {
+            Map<String, Field> out = new LinkedHashMap<>();
+            for (int i = 0; i < node.children.size(); i += 2) {
+                PolicyTree k = node.children.get(i);
+                if (k.kind != PolicyTree.Kind.TEXT) {
                     throw fail(k, "a key in " + what + " is a " + kind(k), "a plain field name");
                 }
-                String key = ((ScalarNode) k).getValue();
+                String key = k.text;
                 if (!List.of(allowed).contains(key)) {
                     throw fail(k, "unknown field '" + key + "' in " + what + hint(key, allowed),
                             "one of " + String.join(", ", allowed));
                 }
-                if (out.putIfAbsent(key, t) != null) {
+                if (out.putIfAbsent(key, new Field(k, node.children.get(i + 1))) != null) {
                     throw fail(k, "field '" + key + "' appears twice in " + what, "each field once");
                 }
             }
@@ -419,36 +408,26 @@ public final class PolicyFile {
             return prev[b.length()];
         }
 
-        private static String kind(Node node) {
-            if (node instanceof MappingNode) {
-                return "mapping";
+        private static String kind(PolicyTree node) {
+            switch (node.kind) {
+                case MAPPING:
+                    return "mapping";
+                case LIST:
+                    return "list";
+                default:
+                    return "single value";
             }
-            if (node instanceof SequenceNode) {
-                return "list";
-            }
-            return "single value";
         }
 
-        private ConfigException fail(Node node, String problem, String expected) {
-            int line = node.getStartMark() == null ? 0 : node.getStartMark().getLine() + 1;
-            return new ConfigException(KEY + "='" + source + "' line " + line + ": " + problem + ": expected " + expected);
+        private ConfigException fail(PolicyTree node, String problem, String expected) {
+            return new ConfigException(KEY + "='" + source + "' line " + node.line + ": " + problem + ": expected " + expected);
         }
 
         /** YAML's null ({@code ~}, {@code null}) written unquoted; quoted, it is the text itself. */
-        private static boolean isPlainNull(ScalarNode node) {
-            String v = node.getValue();
-            return node.isPlain() && (v.equals("~") || v.equals("null") || v.equals("Null") || v.equals("NULL"));
+        private static boolean isPlainNull(PolicyTree node) {
+            String v = node.text;
+            return node.plain && (v.equals("~") || v.equals("null") || v.equals("Null") || v.equals("NULL"));
         }
 
-        /** A '*' that starts a plain value on that line: the usual cause of alias errors. */
-        private static boolean hasUnquotedStar(String yaml, int line) {
-            String[] lines = yaml.split("\n", -1);
-            return line >= 1 && line <= lines.length
-                    && Pattern.compile("(^|[\\[,:{-])\\s*\\*[^\\s,\\]}]").matcher(lines[line - 1]).find();
-        }
-
-        private static String oneLine(String s) {
-            return s.replaceAll("\\s+", " ").trim();
-        }
     }
 }

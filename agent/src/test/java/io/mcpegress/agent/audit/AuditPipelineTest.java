@@ -103,6 +103,7 @@ class AuditPipelineTest {
         assertThat(hashedOn).as("not hashed on the caller's (premain's) thread").isEmpty();
 
         pipeline.offer(start);
+        awaitTrue(() -> pipeline.writtenCount() == 1);
         pipeline.close();
 
         assertThat(hashedOn).containsExactly("mcp-egress-audit-writer");

@@ -37,9 +37,9 @@ class WeaveCacheIT extends ProxiedTargetTest {
     @MethodSource("jdks")
     void aSecondStartUsesTheWovenJdkClassesOfTheFirstWithoutByteBuddy(Path jdk) throws Exception {
         Path cache = dir.resolve("cache");
-        // The socket guard's classes are loaded before the agent and retransformed: the JVM
-        // reconstitutes their class files, not always to the same bytes (a miss, woven again and
-        // stored as a second variant). Off here, so "never weaves" holds on every run.
+        // The socket guard's classes that some JDKs load before the agent (java.net.Socket on 25)
+        // are retransformed: the JVM reconstitutes their class files, not always to the same bytes
+        // (a miss, woven again and stored as a second variant). Off here, so "never weaves" holds.
         socketGuard = "off";
 
         Run first = run(jdk, cache, "first");
@@ -78,6 +78,46 @@ class WeaveCacheIT extends ProxiedTargetTest {
                 .allMatch(l -> l.endsWith("(from the weave cache)"));
         assertThat(Files.readString(dir.resolve("second-classes.txt"))).as("ByteBuddy never weaves").doesNotContain(ADVICE_CLASS);
     }
+
+    /**
+     * The policy file's parsed form is kept too: a second start with the same file never loads
+     * SnakeYAML's parser, and its rules decide exactly as the parsed ones did.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void anUnchangedPolicyFileIsReadFromTheCacheWithoutParsingYaml(Path jdk) throws Exception {
+        Path cache = dir.resolve("cache");
+        policy = Files.writeString(dir.resolve("policy.yaml"), """
+                default: deny
+                rulesets:
+                  - name: it
+                    rules:
+                      - name: target-allowed
+                        action: allow
+                        match:
+                          hosts: ["127.0.0.1"]
+                          paths: ["/s/"]
+                """);
+
+        Run first = run(jdk, cache, "policy-first");
+        assertThat(first.loadedClasses()).contains(YAML_SCANNER);
+        try (Stream<Path> files = Files.walk(cache)) {
+            assertThat(files.map(f -> f.getFileName().toString())).anyMatch(n -> n.startsWith("policy_") && n.endsWith(".tree"));
+        }
+
+        Run second = run(jdk, cache, "policy-second");
+        assertThat(second.loadedClasses()).as("SnakeYAML's parser is not loaded; output:\n" + second.output())
+                .doesNotContain(YAML_SCANNER).doesNotContain("snakeyaml.composer.Composer ");
+        second.assertEveryCallRoutedAndAudited();
+        for (Run run : List.of(first, second)) {
+            assertThat(run.audit().events()).allSatisfy(e -> {
+                assertThat(AuditLog.text(e, "rule.name")).isEqualTo("target-allowed");
+                assertThat(AuditLog.text(e, "rule.ruleset")).isEqualTo("it");
+            });
+        }
+    }
+
+    static final String YAML_SCANNER = "io.mcpegress.shaded.org.yaml.snakeyaml.scanner.ScannerImpl ";
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("jdks")
@@ -121,12 +161,17 @@ class WeaveCacheIT extends ProxiedTargetTest {
     }
 
     private String socketGuard = "enforce";
+    private Path policy;
 
     private Run run(Path jdk, Path cache, String name) throws Exception {
         String scenario = "weave-cache-" + name + "-" + Jdks.featureVersion(jdk) + "-" + cache.getFileName();
         Path audit = dir.resolve(name + ".jsonl");
         Path classes = dir.resolve(name + "-classes.txt");
-        ChildJvm.Result r = ChildJvm.builder()
+        ChildJvm.Builder jvm = ChildJvm.builder();
+        if (policy != null) {
+            jvm.systemProperty("mcp.egress.policy", policy.toString());
+        }
+        ChildJvm.Result r = jvm
                 .javaHome(jdk)
                 .agentJar(TestApps.agentJar())
                 .jvmArg("-Xlog:class+load=info:file=" + classes)
