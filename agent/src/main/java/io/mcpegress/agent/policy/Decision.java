@@ -30,8 +30,11 @@ public final class Decision {
         /** The matching rule's rate limit is used up. */
         RATE_LIMIT;
 
+        private final String wireName = name().toLowerCase(Locale.ROOT).replace('_', '-');
+
+        /** Kept, not derived per call: every exchange's audit event carries it. */
         public String wireName() {
-            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+            return wireName;
         }
     }
 
