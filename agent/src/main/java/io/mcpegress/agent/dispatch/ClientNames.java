@@ -14,6 +14,7 @@ public final class ClientNames {
     private final Map<String, String> qualified = new ConcurrentHashMap<>();
 
     String qualified(String client) {
-        return qualified.computeIfAbsent(client, c -> c.indexOf('/') >= 0 ? c : c + "/" + jdkVersion);
+        String known = qualified.get(client); // the lambda below captures this: built only on a miss
+        return known != null ? known : qualified.computeIfAbsent(client, c -> c.indexOf('/') >= 0 ? c : c + "/" + jdkVersion);
     }
 }
