@@ -31,7 +31,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.zip.CRC32;
 import java.util.zip.CRC32C;
+import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLDecoder;
 import java.net.URL;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.CodeSource;
@@ -45,7 +47,7 @@ import java.security.ProtectionDomain;
  * <p><b>What it holds.</b> A class's weaving depends on its own bytes, the agent build and the
  * classes the modules' conditions read next to it: for JDK classes the same runtime, for library
  * classes (OkHttp, Apache, the MCP SDK) the same jar. So JDK classes and classes from plain jar
- * files are held ({@link #origin}); classes from directories or nested jars are woven every time.
+ * files, also nested in a fat jar, are held ({@link #origin}); classes from directories are woven every time.
  * It also holds the parsed form of the policy file ({@link PolicyFileCache}), so a start whose
  * policy is unchanged does not load SnakeYAML either.
  *
@@ -299,8 +301,9 @@ final class WeaveCache implements PolicyFileCache.Store {
      * Where a class comes from, as far as its weaving depends on it, or null when the cache must
      * not hold it. JDK classes: {@code "jdk"} (the runtime is in the directory's name). Library
      * classes: their jar's path, size and modification time, since the modules' conditions also
-     * read other classes of the same jar. Classes from directories, nested jars or unknown places
-     * are woven at each start.
+     * read other classes of the same jar; for a jar nested in a fat jar (Spring Boot's
+     * {@code BOOT-INF/lib}), the outer file's and the entry's name, as the outer file fixes what is
+     * in the nested one. Classes from directories or unknown places are woven at each start.
      */
     static String origin(ClassLoader loader, ProtectionDomain domain) {
         if (loader == null || loader == ClassLoader.getPlatformClassLoader()) {
@@ -309,17 +312,75 @@ final class WeaveCache implements PolicyFileCache.Store {
         try {
             CodeSource source = domain == null ? null : domain.getCodeSource();
             URL location = source == null ? null : source.getLocation();
-            if (location == null || !"file".equals(location.getProtocol()) || !location.getPath().endsWith(".jar")) {
+            if (location == null) {
                 return null;
             }
-            Path jar = Path.of(location.toURI());
+            Path jar;
+            String entry = "";
+            if ("file".equals(location.getProtocol())) {
+                if (!location.getPath().endsWith(".jar")) {
+                    return null;
+                }
+                jar = Path.of(location.toURI());
+            } else {
+                NestedJar nested = NestedJar.of(location.toString());
+                if (nested == null) {
+                    return null;
+                }
+                jar = nested.file();
+                entry = " " + nested.entry();
+            }
             BasicFileAttributes attributes = Files.readAttributes(jar, BasicFileAttributes.class);
             if (!attributes.isRegularFile()) {
                 return null;
             }
-            return "jar " + jar.toAbsolutePath() + ' ' + attributes.size() + ' ' + attributes.lastModifiedTime().toMillis();
+            return "jar " + jar.toAbsolutePath() + ' ' + attributes.size() + ' ' + attributes.lastModifiedTime().toMillis() + entry;
         } catch (IOException | URISyntaxException | RuntimeException e) {
             return null;
+        }
+    }
+
+    /**
+     * A jar (or classes folder) inside a jar file, as Spring Boot's launchers name the code
+     * source of its classes: {@code jar:nested:/app.jar/!BOOT-INF/lib/x.jar!/} from Boot 3.2 on,
+     * {@code jar:file:/app.jar!/BOOT-INF/lib/x.jar!/} before, and the same without {@code jar:}
+     * and the last {@code !/} for {@code BOOT-INF/classes}. Only one level of nesting.
+     */
+    record NestedJar(Path file, String entry) {
+
+        static NestedJar of(String location) throws URISyntaxException {
+            String spec = location.startsWith("jar:") ? location.substring(4) : location;
+            String outer;
+            String rest;
+            if (spec.startsWith("nested:")) {
+                int bang = spec.indexOf("/!");
+                if (bang < 0) {
+                    return null;
+                }
+                outer = spec.substring("nested:".length(), bang);
+                rest = spec.substring(bang + 2);
+            } else if (spec.startsWith("file:")) {
+                int bang = spec.indexOf("!/");
+                if (bang < 0) {
+                    return null;
+                }
+                outer = spec.substring(0, bang);
+                rest = spec.substring(bang + 2);
+            } else {
+                return null;
+            }
+            String entry = rest.endsWith("!/") ? rest.substring(0, rest.length() - 2) : rest;
+            entry = entry.endsWith("/") ? entry.substring(0, entry.length() - 1) : entry;
+            if (entry.isEmpty() || entry.contains("!")) {
+                return null;
+            }
+            Path file = outer.startsWith("file:") ? Path.of(new URI(outer)) : Path.of(percentDecoded(outer));
+            return new NestedJar(file, entry);
+        }
+
+        /** Spring Boot writes the outer path of a {@code nested:} location percent-encoded. */
+        private static String percentDecoded(String path) {
+            return path.indexOf('%') < 0 ? path : URLDecoder.decode(path.replace("+", "%2B"), StandardCharsets.UTF_8);
         }
     }
 

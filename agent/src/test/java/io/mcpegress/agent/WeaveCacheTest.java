@@ -245,12 +245,44 @@ class WeaveCacheTest {
         assertThat(WeaveCache.origin(app, domainAt(jar.toUri().toURL()))).isNotEqualTo(origin);
 
         assertThat(WeaveCache.origin(app, domainAt(dir.toUri().toURL()))).as("a classes directory").isNull();
-        assertThat(WeaveCache.origin(app, domainAt(new URL("jar:file:/app.jar!/BOOT-INF/lib/okhttp.jar!/"))))
-                .as("a nested jar").isNull();
         assertThat(WeaveCache.origin(app, domainAt(dir.resolve("gone.jar").toUri().toURL()))).isNull();
         assertThat(WeaveCache.origin(app, null)).isNull();
         assertThat(WeaveCache.NONE.get(NAME, SIGNATURE, ORIGINAL)).isNull();
     }
+
+    /** Spring Boot's fat jars: the outer file's identity and the nested entry's name, in both URL forms. */
+    @Test
+    void classesFromAJarNestedInAFatJarAreHeldUnderTheOuterFile() throws Exception {
+        ClassLoader app = ClassLoader.getSystemClassLoader();
+        Path fat = Files.write(dir.resolve("mcp server.jar"), new byte[] {1, 2, 3, 4, 5});
+        String prefix = "jar " + fat.toAbsolutePath() + " 5 " + Files.getLastModifiedTime(fat).toMillis();
+        String encoded = fat.toUri().getRawPath(); // "mcp%20server.jar", as Spring Boot writes it
+
+        assertThat(WeaveCache.origin(app, domainAt(new URL(null, "jar:nested:" + encoded + "/!BOOT-INF/lib/okhttp-4.12.0.jar!/", IGNORED))))
+                .as("Boot 3.2+").isEqualTo(prefix + " BOOT-INF/lib/okhttp-4.12.0.jar");
+        assertThat(WeaveCache.origin(app, domainAt(new URL("jar:" + fat.toUri() + "!/BOOT-INF/lib/okhttp-4.12.0.jar!/"))))
+                .as("Boot 2 to 3.1").isEqualTo(prefix + " BOOT-INF/lib/okhttp-4.12.0.jar");
+        assertThat(WeaveCache.origin(app, domainAt(new URL(null, "nested:" + encoded + "/!BOOT-INF/classes/", IGNORED))))
+                .as("the application's own classes").isEqualTo(prefix + " BOOT-INF/classes");
+        assertThat(WeaveCache.origin(app, domainAt(new URL(null, "jar:nested:" + encoded + "/!BOOT-INF/lib/apache.jar!/", IGNORED))))
+                .as("another nested jar is another origin").isEqualTo(prefix + " BOOT-INF/lib/apache.jar");
+
+        Files.write(fat, new byte[] {1, 2, 3, 4, 5, 6});
+        assertThat(WeaveCache.origin(app, domainAt(new URL(null, "jar:nested:" + encoded + "/!BOOT-INF/lib/okhttp-4.12.0.jar!/", IGNORED))))
+                .as("a rebuilt fat jar").startsWith("jar " + fat.toAbsolutePath() + " 6 ");
+        assertThat(WeaveCache.origin(app, domainAt(new URL("jar:file:/no/such/app.jar!/BOOT-INF/lib/okhttp.jar!/")))).isNull();
+        assertThat(WeaveCache.origin(app, domainAt(new URL("jar:" + fat.toUri() + "!/BOOT-INF/lib/a.jar!/deeper.jar!/"))))
+                .as("two levels of nesting").isNull();
+        assertThat(WeaveCache.origin(app, domainAt(new URL("jar:" + fat.toUri() + "!/")))).as("no entry").isNull();
+    }
+
+    /** Lets tests build URLs of protocols this JVM has no handler for (Spring Boot's "nested:"). */
+    private static final java.net.URLStreamHandler IGNORED = new java.net.URLStreamHandler() {
+        @Override
+        protected java.net.URLConnection openConnection(URL u) {
+            throw new UnsupportedOperationException();
+        }
+    };
 
     private static ProtectionDomain domainAt(URL location) {
         return new ProtectionDomain(new CodeSource(location, (Certificate[]) null), null);

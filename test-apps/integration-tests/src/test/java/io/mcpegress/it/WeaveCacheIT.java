@@ -117,6 +117,36 @@ class WeaveCacheIT extends ProxiedTargetTest {
         }
     }
 
+    /**
+     * A Spring Boot fat jar (Spring AI MCP servers ship as one): OkHttp is loaded from a jar nested
+     * in {@code BOOT-INF/lib}, held under the fat jar's identity, and a second start passes the
+     * client contract from the cache without ByteBuddy.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void classesFromJarsNestedInASpringBootFatJarAreServedFromTheCache(Path jdk) throws Exception {
+        Path cache = dir.resolve("cache");
+        Path fat = SpringBootFatJar.build(dir.resolve("mcp-server.jar"), TestApps.classpath("okhttp4"),
+                "io.mcpegress.contract.ContractRunner");
+
+        String first = contract(jdk, cache, "okhttp4", "fat-first", List.of(fat), SpringBootFatJar.LAUNCHER);
+        assertThat(first).contains("instrumented okhttp3.").doesNotContain("(from the weave cache)");
+        assertThat(Files.readString(dir.resolve("fat-first-classes.txt")))
+                .as("OkHttp came from the nested jar").contains("okhttp3.OkHttpClient source: jar:nested:");
+
+        String second = contract(jdk, cache, "okhttp4", "fat-second", List.of(fat), SpringBootFatJar.LAUNCHER);
+        List<String> instrumented = second.lines().filter(l -> l.contains("DEBUG instrumented ")).toList();
+        assertThat(instrumented).as(second).anyMatch(l -> l.contains("instrumented okhttp3."))
+                .allMatch(l -> l.endsWith("(from the weave cache)"));
+        assertThat(Files.readString(dir.resolve("fat-second-classes.txt"))).as("ByteBuddy never weaves").doesNotContain(ADVICE_CLASS);
+
+        // a rebuilt fat jar (same path, other contents) is woven afresh, never served stale bytes
+        SpringBootFatJar.build(fat, TestApps.classpath("okhttp4"), "io.mcpegress.contract.ContractRunner");
+        Files.setLastModifiedTime(fat, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+        String rebuilt = contract(jdk, cache, "okhttp4", "fat-rebuilt", List.of(fat), SpringBootFatJar.LAUNCHER);
+        assertThat(rebuilt).contains("instrumented okhttp3.").doesNotContain("(from the weave cache)");
+    }
+
     static final String YAML_SCANNER = "io.mcpegress.shaded.org.yaml.snakeyaml.scanner.ScannerImpl ";
 
     @ParameterizedTest(name = "{0}")
@@ -190,6 +220,11 @@ class WeaveCacheIT extends ProxiedTargetTest {
 
     /** Runs the client contract's plain scenarios with {@code module}'s clients; checks each; returns the output. */
     private String contract(Path jdk, Path cache, String module, String name) throws Exception {
+        return contract(jdk, cache, module, name, TestApps.classpath(module), "io.mcpegress.contract.ContractRunner");
+    }
+
+    private String contract(Path jdk, Path cache, String module, String name, List<Path> classpath, String mainClass)
+            throws Exception {
         String run = "weave-cache-" + name + "-" + Jdks.featureVersion(jdk);
         Path audit = dir.resolve(name + ".jsonl");
         Path results = dir.resolve(name + "-results.jsonl");
@@ -203,7 +238,8 @@ class WeaveCacheIT extends ProxiedTargetTest {
                 .systemProperty("mcp.egress.socket-guard", "off") // as above: only fresh classes
                 .systemProperty("mcp.egress.service.name", "contract-" + module)
                 .systemProperty("mcp.egress.debug", "true")
-                .classpath(TestApps.classpath(module))
+                .classpath(classpath)
+                .mainClass(mainClass)
                 .run();
         assertThat(r.exitCode()).as(r.output()).isZero();
         AuditLog log = AuditLog.read(audit);
