@@ -106,9 +106,12 @@ public final class LoadClient {
 
         run(caller, 8, warmup, null);
         Histogram seq = new Histogram();
+        long cpu0 = processCpuNanos();
         long seqCount = run(caller, 1, measure, seq);
+        long cpu1 = processCpuNanos();
         Histogram par = new Histogram();
         long parCount = run(caller, 8, measure, par);
+        long cpu2 = processCpuNanos();
 
         for (int i = 0; i < 3; i++) {
             System.gc();
@@ -125,9 +128,10 @@ public final class LoadClient {
         int loaded = ManagementFactory.getClassLoadingMXBean().getLoadedClassCount();
         System.out.printf(java.util.Locale.ROOT,
                 "RESULT client=%s seq_rps=%.1f seq_p50_us=%.2f seq_p99_us=%.2f par_rps=%.1f par_p50_us=%.2f par_p99_us=%.2f "
-                        + "heap_mb=%.2f metaspace_mb=%.2f nonheap_mb=%.2f classes=%d requests=%d%n",
+                        + "seq_cpu_us=%.2f par_cpu_us=%.2f heap_mb=%.2f metaspace_mb=%.2f nonheap_mb=%.2f classes=%d requests=%d%n",
                 client, seqCount / (double) measure, seq.percentileMicros(50), seq.percentileMicros(99),
                 parCount / (double) measure, par.percentileMicros(50), par.percentileMicros(99),
+                (cpu1 - cpu0) / 1000.0 / seqCount, (cpu2 - cpu1) / 1000.0 / parCount,
                 heap / 1048576.0, metaspace / 1048576.0, nonHeap / 1048576.0, loaded,
                 ALL.get());
         System.out.flush();
@@ -135,6 +139,14 @@ public final class LoadClient {
     }
 
     private static final AtomicLong ALL = new AtomicLong();
+
+    /**
+     * CPU time of this whole JVM (application threads, the agent's writer, JIT, GC): per request,
+     * what a configuration costs whatever the neighbours on a shared machine do to the wall clock.
+     */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
 
     /** Runs the caller on n threads for the given seconds; returns the number of calls made. */
     static long run(Caller caller, int threads, int seconds, Histogram into) throws InterruptedException {

@@ -35,7 +35,7 @@ public final class WholeProcessBenchmark {
     static final String[] STARTUP_CONFIGS = {"none", "audit-cold", "audit", "policy50", "otel"};
     static final String[] CLIENTS = {"jdk", "huc", "okhttp", "apache5"};
     static final String[] METRICS = {"seq_rps", "seq_p50_us", "seq_p99_us", "par_rps", "par_p50_us", "par_p99_us",
-        "heap_mb", "metaspace_mb", "classes"};
+        "seq_cpu_us", "par_cpu_us", "heap_mb", "metaspace_mb", "classes"};
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = new LinkedHashMap<>();
@@ -266,21 +266,12 @@ public final class WholeProcessBenchmark {
             }
         }
         sb.append("\nLatency per call, µs (added = configuration minus no agent):\n\n");
-        sb.append("| workload | no agent | audit-only | added | 50 rules | added | OTel agent | added |\n");
-        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
-        String[][] lrows = {{"seq_p50_us", "p50, 1 thread"}, {"seq_p99_us", "p99, 1 thread"},
-            {"par_p50_us", "p50, 8 threads"}, {"par_p99_us", "p99, 8 threads"}};
-        for (String client : CLIENTS) {
-            for (String[] row : lrows) {
-                double base = median(values.get(key(client, "none", row[0])));
-                sb.append("| ").append(clientName(client)).append(' ').append(row[1]).append(" | ").append(fmt(base, 1));
-                for (String config : new String[]{"audit", "policy50", "otel"}) {
-                    double v = median(values.get(key(client, config, row[0])));
-                    sb.append(" | ").append(fmt(v, 1)).append(" | ").append(signed(v - base, 1));
-                }
-                sb.append(" |\n");
-            }
-        }
+        addedTable(sb, values, new String[][]{{"seq_p50_us", "p50, 1 thread"}, {"seq_p99_us", "p99, 1 thread"},
+            {"par_p50_us", "p50, 8 threads"}, {"par_p99_us", "p99, 8 threads"}});
+        sb.append("\nCPU time of the client JVM per request, µs (all its threads: application, agent writer, JIT, GC; "
+                + "the loopback server runs in another JVM). Less sensitive to neighbours than req/s: what each "
+                + "configuration costs. Added = configuration minus no agent:\n\n");
+        addedTable(sb, values, new String[][]{{"seq_cpu_us", "1 thread"}, {"par_cpu_us", "8 threads"}});
         sb.append(String.format(Locale.ROOT, "%nStart-up: wall time of a JVM that makes one JDK HttpClient call and exits, "
                 + "median of %d runs, ms:%n%n", startupReps));
         sb.append("| | no agent | audit-only, no weave cache (first start) | audit-only | 50 rules | OTel agent |\n"
@@ -315,6 +306,23 @@ public final class WholeProcessBenchmark {
         }
         sb.append('\n');
         return sb.toString();
+    }
+
+    /** Per client and row {metric, label}: no agent, then each agent configuration and what it adds. */
+    private static void addedTable(StringBuilder sb, Map<String, List<Double>> values, String[][] rows) {
+        sb.append("| workload | no agent | audit-only | added | 50 rules | added | OTel agent | added |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (String client : CLIENTS) {
+            for (String[] row : rows) {
+                double base = median(values.get(key(client, "none", row[0])));
+                sb.append("| ").append(clientName(client)).append(' ').append(row[1]).append(" | ").append(fmt(base, 1));
+                for (String config : new String[]{"audit", "policy50", "otel"}) {
+                    double v = median(values.get(key(client, config, row[0])));
+                    sb.append(" | ").append(fmt(v, 1)).append(" | ").append(signed(v - base, 1));
+                }
+                sb.append(" |\n");
+            }
+        }
     }
 
     static String clientName(String c) {
