@@ -9,23 +9,41 @@ import java.net.URI;
 import java.net.URL;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * Hosts the client layer (the instrumented HTTP clients) has just audited: their connections are
  * already in the trail, so the socket guard must not report them a second time. Bounded and
- * time-limited; a host is remembered for {@link #TTL_NANOS} after its last exchange.
+ * time-limited; a host is remembered for {@link #TTL_NANOS} after its last exchange (to within {@link #REFRESH_NANOS}).
  */
 final class ClientLayerDestinations {
 
     static final long TTL_NANOS = 10L * 60 * 1_000_000_000L;
+    /**
+     * A host's time is rewritten at most this often: every exchange records its host (two or three
+     * times with redirects and the route call), and rewriting took the map's bin lock and boxed a
+     * Long on each, under contention when many threads call the same API. A TTL of minutes does
+     * not need a time more exact than a second.
+     */
+    static final long REFRESH_NANOS = 1_000_000_000L;
     private static final int MAX = 4096;
 
     /** A direct exchange connects right after it starts; older entries are not trusted. */
     static final long DIRECT_TTL_NANOS = 60L * 1_000_000_000L;
 
+    private final LongSupplier clock;
     private final ConcurrentHashMap<String, Long> seen = new ConcurrentHashMap<>();
     /** Host name to the handle of the latest allowed direct exchange to it (no wrapper: one put per exchange). */
     private final ConcurrentHashMap<String, Object> direct = new ConcurrentHashMap<>();
+
+    ClientLayerDestinations() {
+        this(System::nanoTime);
+    }
+
+    /** With another clock than {@link System#nanoTime()} for the hosts' times (tests). */
+    ClientLayerDestinations(LongSupplier clock) {
+        this.clock = clock;
+    }
 
     /**
      * An exchange has started: when it is allowed and goes direct, its connection is re-checked with
@@ -60,6 +78,7 @@ final class ClientLayerDestinations {
         if (exchange instanceof PolicyRequest) {
             return (PolicyRequest) exchange;
         }
+        // the exchange's start is System.nanoTime() of the dispatcher, whatever clock this uses
         return exchange != null && System.nanoTime() - DirectExchanges.startNanos(exchange) < DIRECT_TTL_NANOS
                 ? DirectExchanges.request(exchange) : null;
     }
@@ -68,10 +87,16 @@ final class ClientLayerDestinations {
         if (host == null || host.isEmpty()) {
             return;
         }
+        String key = normalize(host);
+        long now = clock.getAsLong();
+        Long at = seen.get(key); // lock-free: the common case writes nothing
+        if (at != null && now - at < REFRESH_NANOS) {
+            return;
+        }
         if (seen.size() >= MAX) {
             seen.clear();
         }
-        seen.put(normalize(host), System.nanoTime());
+        seen.put(key, now);
     }
 
     void recordUrl(Object url) {
@@ -98,7 +123,7 @@ final class ClientLayerDestinations {
             return false;
         }
         Long at = seen.get(normalize(host));
-        return at != null && System.nanoTime() - at < TTL_NANOS;
+        return at != null && clock.getAsLong() - at < TTL_NANOS;
     }
 
     private static String normalize(String host) {

@@ -20,6 +20,11 @@ public final class TrackingDispatcher implements EgressDispatcher {
         this.destinations = destinations;
     }
 
+    /** {@code delegate} as the socket guard wraps it when it runs (with a proxy): for benchmarks of the whole hook path. */
+    public static EgressDispatcher tracking(EgressDispatcher delegate) {
+        return new TrackingDispatcher(delegate, new ClientLayerDestinations());
+    }
+
     @Override
     public Proxy route(String client, String scheme, String host, int port, Proxy appProxy) {
         Proxy p = delegate.route(client, scheme, host, port, appProxy);

@@ -1,5 +1,8 @@
 package io.mcpegress.benchmarks;
 
+import io.mcpegress.agent.guard.TrackingDispatcher;
+import io.mcpegress.bootstrap.EgressDispatcher;
+
 import io.mcpegress.agent.audit.AuditEvent;
 import io.mcpegress.agent.audit.AuditPipeline;
 import io.mcpegress.agent.audit.AuditSink;
@@ -68,7 +71,8 @@ public class HotPathBenchmark {
     AuditPipeline offerPipeline;
     AgentDispatcher auditOnly;
     AgentDispatcher withFiftyRules;
-    AgentDispatcher withProxy;
+    /** With a proxy the socket guard runs and wraps the dispatcher (TrackingDispatcher), as in production. */
+    EgressDispatcher withProxy;
     Path writerFile;
     RotatingFileSink fileSink;
 
@@ -124,8 +128,8 @@ public class HotPathBenchmark {
                 new AuditPipeline(16, encoder, new DiscardSink()), new ClientNames());
         withFiftyRules = new AgentDispatcher(router(null), fiftyRules, true,
                 new AuditPipeline(16, encoder, new DiscardSink()), new ClientNames());
-        withProxy = new AgentDispatcher(router, noRules, true,
-                new AuditPipeline(16, encoder, new DiscardSink()), new ClientNames());
+        withProxy = TrackingDispatcher.tracking(new AgentDispatcher(router, noRules, true,
+                new AuditPipeline(16, encoder, new DiscardSink()), new ClientNames()));
         writerFile = Files.createTempFile("mcp-egress-bench-writer", ".jsonl");
         fileSink = RotatingFileSink.builder(writerFile).fsync(RotatingFileSink.Fsync.NEVER).open();
     }
