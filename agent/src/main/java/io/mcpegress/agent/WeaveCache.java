@@ -2,8 +2,8 @@ package io.mcpegress.agent;
 
 import io.mcpegress.agent.policy.PolicyFileCache;
 import io.mcpegress.agent.util.AgentLog;
+import io.mcpegress.agent.util.CheckedEntry;
 
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.File;
@@ -481,34 +481,20 @@ final class WeaveCache implements PolicyFileCache.Store {
     }
 
     static byte[] encode(String signature, byte[] original, NamedClassWeaver.Woven entry) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(original.length + entry.bytes().length + 256);
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.writeInt(MAGIC);
-        out.writeInt(FORMAT);
-        writeString(out, signature);
-        writeString(out, String.join(",", entry.modules()));
-        out.writeInt(original.length);
-        out.write(original);
-        out.writeInt(entry.bytes().length);
-        out.write(entry.bytes());
-        CRC32C crc = new CRC32C();
-        crc.update(bytes.toByteArray());
-        out.writeLong(crc.getValue());
-        return bytes.toByteArray();
+        return CheckedEntry.seal(MAGIC, FORMAT, original.length + entry.bytes().length + 256, out -> {
+            writeString(out, signature);
+            writeString(out, String.join(",", entry.modules()));
+            out.writeInt(original.length);
+            out.write(original);
+            out.writeInt(entry.bytes().length);
+            out.write(entry.bytes());
+        });
     }
 
     /** The entry, or null when the file is damaged or was woven from other bytes or advice. */
     static NamedClassWeaver.Woven decode(byte[] file, String signature, byte[] original) throws IOException {
-        if (file.length < 8 + 8) {
-            return null;
-        }
-        CRC32C crc = new CRC32C();
-        crc.update(file, 0, file.length - 8);
-        if (crc.getValue() != ByteBuffer.wrap(file, file.length - 8, 8).getLong()) {
-            return null;
-        }
-        DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(file, 0, file.length - 8));
-        if (in.readInt() != MAGIC || in.readInt() != FORMAT || !readString(in).equals(signature)) {
+        DataInputStream in = CheckedEntry.open(file, MAGIC, FORMAT);
+        if (in == null || !readString(in).equals(signature)) {
             return null;
         }
         String modules = readString(in);

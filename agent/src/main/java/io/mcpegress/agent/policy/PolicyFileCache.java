@@ -1,11 +1,9 @@
 package io.mcpegress.agent.policy;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import io.mcpegress.agent.util.CheckedEntry;
+
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
 
@@ -43,17 +41,12 @@ public final class PolicyFileCache {
     /** The stored tree of exactly this file, or null. */
     static PolicyTree lookup(Store store, byte[] file) {
         byte[] entry = store.read(entryName(file));
-        if (entry == null || entry.length < 16) {
-            return null;
-        }
-        CRC32C crc = new CRC32C();
-        crc.update(entry, 0, entry.length - 8);
-        if (crc.getValue() != ByteBuffer.wrap(entry, entry.length - 8, 8).getLong()) {
+        if (entry == null) {
             return null;
         }
         try {
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(entry, 0, entry.length - 8));
-            if (in.readInt() != MAGIC || in.readInt() != FORMAT) {
+            DataInputStream in = CheckedEntry.open(entry, MAGIC, FORMAT);
+            if (in == null) {
                 return null;
             }
             int length = in.readInt();
@@ -69,17 +62,11 @@ public final class PolicyFileCache {
 
     static void store(Store store, byte[] file, PolicyTree tree) {
         try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(file.length * 2 + 64);
-            DataOutputStream out = new DataOutputStream(bytes);
-            out.writeInt(MAGIC);
-            out.writeInt(FORMAT);
-            out.writeInt(file.length);
-            out.write(file);
-            tree.writeTo(out);
-            CRC32C crc = new CRC32C();
-            crc.update(bytes.toByteArray());
-            out.writeLong(crc.getValue());
-            store.write(entryName(file), bytes.toByteArray());
+            store.write(entryName(file), CheckedEntry.seal(MAGIC, FORMAT, file.length * 2 + 64, out -> {
+                out.writeInt(file.length);
+                out.write(file);
+                tree.writeTo(out);
+            }));
         } catch (IOException | RuntimeException e) {
             // the next start parses the file again
         }
