@@ -1,17 +1,8 @@
 package io.mcpegress.agent;
 
 import io.mcpegress.agent.util.AgentLog;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.agent.builder.AgentBuilder;
+import io.mcpegress.instrumentation.api.TypeInstrumentation.AdviceBinding;
 import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.dynamic.TypeResolutionStrategy;
-import net.bytebuddy.dynamic.scaffold.MethodGraph;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.implementation.Implementation;
-import net.bytebuddy.pool.TypePool;
-import net.bytebuddy.utility.JavaModule;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
@@ -20,26 +11,24 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
 /**
  * The agent's one class file transformer. Every class the JVM loads is looked up by its internal
  * name in a map; only the few classes a module names are parsed and woven (ByteBuddy {@code Advice},
- * inlined, no new members). ByteBuddy's {@code AgentBuilder} did the same through general
+ * inlined by {@link AdviceWeaver}, no new members). ByteBuddy's {@code AgentBuilder} did the same through general
  * matchers that parsed every loaded class for its modifiers and generated a transformer subclass
  * at start: together about a third of the agent's start-up.
  */
 final class NamedClassWeaver implements ClassFileTransformer {
 
     /**
-     * One way to weave a named class: when {@code condition} holds, apply {@code advice}. The advice
-     * is built on first use (a start served by the {@link WeaveCache} never builds it);
-     * {@code signature} names the module and its advice bindings, for the cache's key.
+     * One way to weave a named class: when {@code condition} holds, inline the {@code bindings}'
+     * advice. {@code signature} names the module and its advice bindings, for the cache's key.
      */
-    record Target(String module, TypeCondition condition, Supplier<AgentBuilder.Transformer> advice, String signature) {
+    record Target(String module, TypeCondition condition, List<AdviceBinding> bindings, String signature) {
 
-        Target(String module, TypeCondition condition, AgentBuilder.Transformer advice) {
-            this(module, condition, () -> advice, module);
+        Target(String module, TypeCondition condition, List<AdviceBinding> bindings) {
+            this(module, condition, bindings, module);
         }
     }
 
@@ -119,7 +108,7 @@ final class NamedClassWeaver implements ClassFileTransformer {
         }
         weaving.set(typeName);
         try {
-            Woven woven = weave(typeName, module, loader, domain, classfile, candidates);
+            Woven woven = weave(typeName, loader, domain, classfile, candidates);
             if (woven == null) {
                 return null;
             }
@@ -148,29 +137,19 @@ final class NamedClassWeaver implements ClassFileTransformer {
     }
 
     /** The woven class file, or null when no candidate's condition holds; throws what weaving throws. */
-    Woven weave(String typeName, Module module, ClassLoader loader, ProtectionDomain domain, byte[] classfile,
-                 List<Target> candidates) {
-        ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(typeName, classfile),
-                ClassFileLocator.ForClassLoader.of(loader));
-        TypePool pool = new TypePool.Default.WithLazyResolution(new TypePool.CacheProvider.Simple(), locator,
-                TypePool.Default.ReaderMode.FAST);
-        TypeDescription type = pool.describe(typeName).resolve();
-        JavaModule javaModule = module == null ? null : JavaModule.of(module);
-        DynamicType.Builder<?> builder = null;
+    Woven weave(String typeName, ClassLoader loader, ProtectionDomain domain, byte[] classfile, List<Target> candidates) {
+        AdviceWeaver weaver = new AdviceWeaver(typeName, classfile, loader);
         List<String> modules = new ArrayList<>();
         for (Target target : candidates) {
-            if (target.condition().matches(type, domain)) {
-                if (builder == null) {
-                    builder = Weaving.BYTE_BUDDY.decorate(type, locator);
-                }
-                builder = target.advice().get().transform(builder, type, loader, javaModule, domain);
+            if (target.condition().matches(weaver.type(), domain)) {
+                weaver.add(target.bindings());
                 modules.add(target.module());
             }
         }
-        if (builder == null) {
+        if (modules.isEmpty()) {
             return null;
         }
-        return new Woven(builder.make(TypeResolutionStrategy.Disabled.INSTANCE, pool).getBytes(), List.copyOf(modules));
+        return new Woven(weaver.weave(), List.copyOf(modules));
     }
 
     /** A class we meant to instrument but could not is a hole in the policy: say so loudly. */
@@ -178,17 +157,5 @@ final class NamedClassWeaver implements ClassFileTransformer {
         FAILED.incrementAndGet();
         AgentLog.warn("could not instrument " + typeName + ": " + t
                 + " (calls through this class are NOT routed or audited by the client layer)");
-    }
-
-    /** Created on first weave (a holder class): a start served by the {@link WeaveCache} never loads it. */
-    private static final class Weaving {
-        /**
-         * Advice is inlined into existing methods only: no type initializer, no auxiliary types, and
-         * the method graph of the declared methods is enough, so super types are never parsed.
-         */
-        static final ByteBuddy BYTE_BUDDY = new ByteBuddy()
-                .with(TypeValidation.DISABLED)
-                .with(Implementation.Context.Disabled.Factory.INSTANCE)
-                .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE);
     }
 }

@@ -3,13 +3,8 @@ package io.mcpegress.agent;
 import io.mcpegress.agent.audit.AuditPipeline;
 import io.mcpegress.agent.util.AgentLog;
 import io.mcpegress.bootstrap.DeferredWeaving;
-import io.mcpegress.bootstrap.EgressHooks;
 import io.mcpegress.instrumentation.api.InstrumentationModule;
 import io.mcpegress.instrumentation.api.TypeInstrumentation;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.implementation.bytecode.member.MethodInvocation;
 import net.bytebuddy.matcher.ElementMatchers;
 
 import java.io.FileNotFoundException;
@@ -22,7 +17,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * Weaves the instrumentation modules' advice. Classes are looked up by exact name
@@ -56,7 +50,6 @@ final class Transformations {
 
         Map<String, List<NamedClassWeaver.Target>> targets = new HashMap<>();
         Map<String, List<NamedClassWeaver.Target>> deferred = new HashMap<>();
-        Supplier<Advice.ExceptionHandler> countFailures = new Lazy<>(Transformations::adviceFailureHandler);
         for (InstrumentationModule module : modules) {
             for (TypeInstrumentation type : module.typeInstrumentations()) {
                 StringBuilder signature = new StringBuilder(module.name()).append(' ').append(type.typeName());
@@ -66,8 +59,7 @@ final class Transformations {
                 (deferredJdkClasses.contains(type.typeName()) ? deferred : targets)
                         .computeIfAbsent(type.typeName().replace('.', '/'), k -> new ArrayList<>())
                         .add(new NamedClassWeaver.Target(module.name(),
-                                libraries.wrap(module.name(), type.typeMatcher()),
-                                new Lazy<>(() -> advice(type, countFailures.get())), signature.toString()));
+                                libraries.wrap(module.name(), type.typeMatcher()), type.adviceBindings(), signature.toString()));
             }
         }
         NamedClassWeaver weaver = new NamedClassWeaver(targets, cache, libraries);
@@ -134,41 +126,6 @@ final class Transformations {
         }
     }
 
-    /** The type's advice, built when ByteBuddy first weaves it: a start served by the weave cache never does. */
-    private static AgentBuilder.Transformer advice(TypeInstrumentation type, Advice.ExceptionHandler countFailures) {
-        AgentBuilder.Transformer.ForAdvice advice = newAdvice(countFailures);
-        for (TypeInstrumentation.AdviceBinding binding : type.adviceBindings()) {
-            advice = advice.advice(binding.methods(), binding.adviceClassName());
-        }
-        return advice;
-    }
-
-    /** Computes its value once, on first use, and only then. */
-    private static final class Lazy<T> implements Supplier<T> {
-        private Supplier<T> compute;
-        private T value;
-
-        Lazy(Supplier<T> compute) {
-            this.compute = compute;
-        }
-
-        @Override
-        public synchronized T get() {
-            if (compute != null) {
-                value = compute.get();
-                compute = null;
-            }
-            return value;
-        }
-    }
-
-    /** Advice classes are read from the agent's class loader; failures inside them are counted. */
-    private static AgentBuilder.Transformer.ForAdvice newAdvice(Advice.ExceptionHandler countFailures) {
-        return new AgentBuilder.Transformer.ForAdvice()
-                .include(Transformations.class.getClassLoader())
-                .withExceptionHandler(countFailures);
-    }
-
     /**
      * Weaves one class of the agent jar with one advice class, the way a module's class is woven,
      * and returns the bytes without defining them: for {@link WeaverWarmUp}.
@@ -183,19 +140,9 @@ final class Transformations {
             classfile = in.readAllBytes();
         }
         NamedClassWeaver.Target target = new NamedClassWeaver.Target("warm-up", (type, domain) -> true,
-                newAdvice(adviceFailureHandler()).advice(ElementMatchers.named("call"), adviceClassName));
-        NamedClassWeaver.Woven woven = new NamedClassWeaver(Map.of()).weave(className, null, loader, null, classfile,
+                List.of(new TypeInstrumentation.AdviceBinding(ElementMatchers.named("call"), adviceClassName)));
+        NamedClassWeaver.Woven woven = new NamedClassWeaver(Map.of()).weave(className, loader, null, classfile,
                 List.of(target));
         return woven == null ? null : woven.bytes();
-    }
-
-    /** Failures inside woven advice land in {@link EgressHooks#adviceFailed}, where they are counted. */
-    private static Advice.ExceptionHandler adviceFailureHandler() {
-        try {
-            return new Advice.ExceptionHandler.Simple(MethodInvocation.invoke(new MethodDescription.ForLoadedMethod(
-                    EgressHooks.class.getMethod("adviceFailed", Throwable.class))));
-        } catch (NoSuchMethodException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,6 +1,6 @@
 package io.mcpegress.agent;
 
-import net.bytebuddy.agent.builder.AgentBuilder;
+import io.mcpegress.instrumentation.api.TypeInstrumentation;
 import net.bytebuddy.asm.Advice;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,11 +32,32 @@ class NamedClassWeaverTest {
         }
     }
 
+    public static class FailingAdvice {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit() {
+            throw new IllegalStateException("a bug in the advice");
+        }
+    }
+
+    public static class MarkAdvice {
+        @Advice.OnMethodExit
+        static void exit(@Advice.Return(readOnly = false, typing = net.bytebuddy.implementation.bytecode.assign.Assigner.Typing.DYNAMIC) Object result) {
+            result = result + "!";
+        }
+    }
+
+    /** Compiler-generated (a bridge); decoration leaves such methods alone, as ByteBuddy's own decorate does. */
+    public static class Bridged implements java.util.function.Function<String, String> {
+        @Override
+        public String apply(String s) {
+            return "bridged " + s;
+        }
+    }
+
     private static final String GREETER = Greeter.class.getName().replace('.', '/');
 
-    private static AgentBuilder.Transformer shout() {
-        return new AgentBuilder.Transformer.ForAdvice().include(NamedClassWeaverTest.class.getClassLoader())
-                .advice(named("greet"), ShoutAdvice.class.getName());
+    private static List<TypeInstrumentation.AdviceBinding> shout() {
+        return List.of(new TypeInstrumentation.AdviceBinding(named("greet"), ShoutAdvice.class.getName()));
     }
 
     private static byte[] greeterClassfile() throws IOException {
@@ -82,6 +103,41 @@ class NamedClassWeaverTest {
         assertThat(seen.get()).isEqualTo(Greeter.class.getName());
         assertThat(greet(woven, "mcp")).isEqualTo("HELLO MCP");
         assertThat(greet(greeterClassfile(), "mcp")).isEqualTo("hello mcp");
+    }
+
+    @Test
+    void aFailureInsideWovenAdviceIsCountedAndTheMethodStillReturnsItsValue() throws Exception {
+        long before = io.mcpegress.bootstrap.EgressHooks.suppressedErrorCount();
+        NamedClassWeaver weaver = new NamedClassWeaver(Map.of(GREETER, List.of(new NamedClassWeaver.Target("test",
+                (type, domain) -> true,
+                List.of(new TypeInstrumentation.AdviceBinding(named("greet"), FailingAdvice.class.getName()))))));
+        byte[] woven = weaver.transform(null, getClass().getClassLoader(), GREETER, null, null, greeterClassfile());
+
+        assertThat(greet(woven, "mcp")).isEqualTo("hello mcp");
+        assertThat(io.mcpegress.bootstrap.EgressHooks.suppressedErrorCount()).isEqualTo(before + 1);
+        assertThat(io.mcpegress.bootstrap.EgressHooks.lastSuppressedError()).hasMessage("a bug in the advice");
+    }
+
+    @Test
+    void syntheticMethodsAreNotAdvisedOnlyTheMethodsTheSourceDeclares() throws Exception {
+        String bridged = Bridged.class.getName().replace('.', '/');
+        byte[] original;
+        try (InputStream in = Bridged.class.getResourceAsStream("NamedClassWeaverTest$Bridged.class")) {
+            original = in.readAllBytes();
+        }
+        NamedClassWeaver weaver = new NamedClassWeaver(Map.of(bridged, List.of(new NamedClassWeaver.Target("test",
+                (type, domain) -> true,
+                List.of(new TypeInstrumentation.AdviceBinding(named("apply"), MarkAdvice.class.getName()))))));
+        byte[] woven = weaver.transform(null, getClass().getClassLoader(), bridged, null, null, original);
+
+        Class<?> type = defineAlone(Bridged.class.getName(), woven);
+        @SuppressWarnings("unchecked")
+        java.util.function.Function<String, String> f =
+                (java.util.function.Function<String, String>) type.getConstructor().newInstance();
+        // the bridge apply(Object) calls apply(String), which alone carries the advice: marked once, not twice
+        assertThat(f.apply("mcp")).isEqualTo("bridged mcp!");
+        assertThat(type.getMethod("apply", String.class).invoke(type.getConstructor().newInstance(), "x"))
+                .isEqualTo("bridged x!");
     }
 
     @Test
@@ -158,7 +214,7 @@ class NamedClassWeaverTest {
     void aJdkClassWovenOnceIsServedFromTheWeaveCacheWithoutWeavingAgain(@TempDir Path dir) throws Exception {
         WeaveCache cache = WeaveCache.open(dir.resolve("cache"), WeaveCacheTest.fakeAgentJar(dir, "build 1"));
         NamedClassWeaver first = new NamedClassWeaver(Map.of(GREETER, List.of(new NamedClassWeaver.Target("test",
-                (type, domain) -> true, () -> shout(), "test shout"))), cache, NamedClassWeaver.CacheHits.NONE);
+                (type, domain) -> true, shout(), "test shout"))), cache, NamedClassWeaver.CacheHits.NONE);
         // loader null: the JDK's boot loader, whose classes the cache holds
         byte[] woven = first.transform(null, null, GREETER, null, null, greeterClassfile());
         assertThat(greet(woven, "mcp")).isEqualTo("HELLO MCP");
@@ -167,9 +223,8 @@ class NamedClassWeaverTest {
         NamedClassWeaver second = new NamedClassWeaver(Map.of(GREETER, List.of(new NamedClassWeaver.Target("test",
                 (type, domain) -> {
                     throw new AssertionError("condition evaluated again");
-                }, () -> {
-                    throw new AssertionError("woven again");
-                }, "test shout"))), cache, (modules, typeName, domain) -> reused.addAll(modules));
+                }, List.of(new TypeInstrumentation.AdviceBinding(named("greet"), "advice.that.fails.if.woven.Again")),
+                "test shout"))), cache, (modules, typeName, domain) -> reused.addAll(modules));
         byte[] cached = second.transform(null, null, GREETER, null, null, greeterClassfile());
         assertThat(cached).isEqualTo(woven);
         assertThat(reused).containsExactly("test");
@@ -180,7 +235,7 @@ class NamedClassWeaverTest {
     void classesFromADirectoryAreNeverCachedAndMarkTheCacheAsNeedingTheWeaver(@TempDir Path dir) throws Exception {
         WeaveCache cache = WeaveCache.open(dir.resolve("cache"), WeaveCacheTest.fakeAgentJar(dir, "build 1"));
         NamedClassWeaver weaver = new NamedClassWeaver(Map.of(GREETER, List.of(new NamedClassWeaver.Target("test",
-                (type, domain) -> true, () -> shout(), "test shout"))), cache, NamedClassWeaver.CacheHits.NONE);
+                (type, domain) -> true, shout(), "test shout"))), cache, NamedClassWeaver.CacheHits.NONE);
         // the test classes come from target/test-classes, a directory whose contents can change unseen
         assertThat(weaver.transform(null, getClass().getClassLoader(), GREETER, null,
                 Greeter.class.getProtectionDomain(), greeterClassfile())).isNotNull();
