@@ -77,7 +77,9 @@ public final class AgentInstaller {
             sinks = opened = SinkFactory.create(config);
             pipeline = openPipeline(config, sinkConfig, sinks);
             long t1 = System.nanoTime();
-            ServiceLoader.load(InstrumentationModule.class, AgentInstaller.class.getClassLoader()).forEach(modules::add);
+            for (InstrumentationModule m : ServiceLoader.load(InstrumentationModule.class, AgentInstaller.class.getClassLoader())) {
+                modules.add(m);
+            }
             socketGuard.filter(modules); // socket guard: not woven when off
             JdkModules.prepare(inst, modules);
             long t2 = System.nanoTime();
@@ -113,8 +115,10 @@ public final class AgentInstaller {
 
         long t1 = System.nanoTime();
         List<String> names = new ArrayList<>();
-        modules.forEach(m -> names.add(m.name()));
-        String proxy = config.proxy().map(Object::toString).orElse(null);
+        for (InstrumentationModule m : modules) {
+            names.add(m.name());
+        }
+        String proxy = config.proxy().isPresent() ? config.proxy().get().toString() : null;
         String mode = config.mode().name().toLowerCase(Locale.ROOT);
         // first event of the run, before the library events the transformations produce
         pipeline.offer(AgentEvent.start(config::configHash, mode, proxy, names,

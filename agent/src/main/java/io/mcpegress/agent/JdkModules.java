@@ -7,7 +7,6 @@ import io.mcpegress.instrumentation.api.InstrumentationModule;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -24,22 +23,26 @@ final class JdkModules {
         Module bootstrapUnnamed = EgressHooks.class.getModule();
         for (InstrumentationModule m : modules) {
             for (String name : m.jdkModulesNeedingBootstrapReads()) {
-                find(name).ifPresent(module -> inst.redefineModule(module, Set.of(bootstrapUnnamed),
-                        Map.of(), Map.of(), Set.of(), Map.of()));
+                Module module = find(name);
+                if (module != null) {
+                    inst.redefineModule(module, Set.of(bootstrapUnnamed), Map.of(), Map.of(), Set.of(), Map.of());
+                }
             }
         }
         // status and version of java.net.http responses are read from jdk.internal.net.http.Response
-        find("java.net.http").ifPresent(module -> {
+        Module http = find("java.net.http");
+        if (http != null) {
             try {
-                inst.redefineModule(module, Set.of(), Map.of(),
+                inst.redefineModule(http, Set.of(), Map.of(),
                         Map.of("jdk.internal.net.http", Set.of(JdkModules.class.getModule())), Set.of(), Map.of());
             } catch (RuntimeException e) {
                 AgentLog.warn("cannot open jdk.internal.net.http; java.net.http events will lack status codes: " + e);
             }
-        });
+        }
     }
 
-    private static Optional<Module> find(String name) {
-        return ModuleLayer.boot().findModule(name);
+    /** The boot layer's module of that name, or null (a JDK image without it). */
+    private static Module find(String name) {
+        return ModuleLayer.boot().findModule(name).orElse(null);
     }
 }

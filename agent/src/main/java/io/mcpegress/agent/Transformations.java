@@ -43,10 +43,10 @@ final class Transformations {
         long start = System.nanoTime();
         Set<String> jdkClasses = new HashSet<>();
         Set<String> deferredJdkClasses = new HashSet<>();
-        modules.forEach(m -> {
+        for (InstrumentationModule m : modules) {
             jdkClasses.addAll(m.jdkClassNames());
             deferredJdkClasses.addAll(m.deferredJdkClassNames());
-        });
+        }
 
         Map<String, List<NamedClassWeaver.Target>> targets = new HashMap<>();
         Map<String, List<NamedClassWeaver.Target>> deferred = new HashMap<>();

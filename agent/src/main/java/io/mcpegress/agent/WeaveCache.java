@@ -154,7 +154,7 @@ final class WeaveCache implements PolicyFileCache.Store {
         try {
             user = String.valueOf(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
         } catch (IOException | RuntimeException e) {
-            user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
+            user = safeSegment(System.getProperty("user.name", "user"), "._-");
         }
         return Path.of(System.getProperty("java.io.tmpdir"), "mcp-egress-weave-cache-" + user);
     }
@@ -164,7 +164,21 @@ final class WeaveCache implements PolicyFileCache.Store {
         String name = AgentVersion.get() + '_' + Long.toHexString(contentsOf(agentJar))
                 + '_' + System.getProperty("java.vm.version") + '_'
                 + Integer.toHexString(System.getProperty("java.home", "").hashCode());
-        return name.replaceAll("[^A-Za-z0-9._+-]", "_");
+        return safeSegment(name, "._+-");
+    }
+
+    /**
+     * {@code s} with every character but ASCII letters, digits and {@code punctuation} replaced by
+     * '_'. A loop, not {@code replaceAll}: compiling a regex is a millisecond of every start.
+     */
+    static String safeSegment(String s, String punctuation) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean safe = c < 128 && (Character.isLetterOrDigit(c) || punctuation.indexOf(c) >= 0);
+            b.append(safe ? c : '_');
+        }
+        return b.toString();
     }
 
     /**

@@ -176,6 +176,13 @@ class WeaveCacheTest {
     }
 
     @Test
+    void namesInTheCachePathKeepOnlyAsciiLettersDigitsAndTheGivenPunctuation() {
+        assertThat(WeaveCache.safeSegment("0.1.0-SNAPSHOT_1a2b_25.0.3+9-LTS", "._+-")).isEqualTo("0.1.0-SNAPSHOT_1a2b_25.0.3+9-LTS");
+        assertThat(WeaveCache.safeSegment("../x y/ü\\z:+", "._-")).isEqualTo(".._x_y___z__");
+        assertThat(WeaveCache.safeSegment("", "._-")).isEmpty();
+    }
+
+    @Test
     void anotherAgentBuildUsesAnotherDirectoryEvenWithTheSameSizeAndTime() throws Exception {
         File jar = fakeAgentJar(dir, "build 1");
         long time = jar.lastModified();
