@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * our agent with a 50-rule policy, the OpenTelemetry agent), interleaved round by round so drift
  * on a busy machine hits every configuration alike. Reports medians over rounds.
  * <p>
- * Usage: WholeProcessBenchmark --agent JAR --otel JAR --out DIR [--rounds 3] [--warmup 10]
+ * Usage: WholeProcessBenchmark --agent JAR --otel JAR --out DIR [--rounds 3] [--warmup 20]
  * [--measure 5] [--startup-reps 5]
  */
 public final class WholeProcessBenchmark {
@@ -46,7 +46,7 @@ public final class WholeProcessBenchmark {
         Path otel = Path.of(a.get("otel")).toAbsolutePath();
         Path out = Path.of(a.getOrDefault("out", "target/bench")).toAbsolutePath();
         int rounds = Integer.parseInt(a.getOrDefault("rounds", "3"));
-        int warmup = Integer.parseInt(a.getOrDefault("warmup", "10"));
+        int warmup = Integer.parseInt(a.getOrDefault("warmup", "20"));
         int measure = Integer.parseInt(a.getOrDefault("measure", "5"));
         int startupReps = Integer.parseInt(a.getOrDefault("startup-reps", "5"));
         Files.createDirectories(out);
