@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * The agent's one class file transformer. Every class the JVM loads is looked up by its internal
@@ -23,9 +24,15 @@ final class NamedClassWeaver implements ClassFileTransformer {
 
     /**
      * One way to weave a named class: when {@code condition} holds, inline the {@code bindings}'
-     * advice. {@code signature} names the module and its advice bindings, for the cache's key.
+     * advice. The bindings are asked for only when the class is woven for real (a start served by
+     * the {@link WeaveCache} never builds them); {@code signature} names the module and its advice
+     * bindings, for the cache's key.
      */
-    record Target(String module, TypeCondition condition, List<AdviceBinding> bindings, String signature) {
+    record Target(String module, TypeCondition condition, Supplier<List<AdviceBinding>> bindings, String signature) {
+
+        Target(String module, TypeCondition condition, List<AdviceBinding> bindings, String signature) {
+            this(module, condition, () -> bindings, signature);
+        }
 
         Target(String module, TypeCondition condition, List<AdviceBinding> bindings) {
             this(module, condition, bindings, module);
@@ -142,7 +149,7 @@ final class NamedClassWeaver implements ClassFileTransformer {
         List<String> modules = new ArrayList<>();
         for (Target target : candidates) {
             if (target.condition().matches(weaver.type(), domain)) {
-                weaver.add(target.bindings());
+                weaver.add(target.bindings().get());
                 modules.add(target.module());
             }
         }

@@ -1,6 +1,7 @@
 package io.mcpegress.agent;
 
 import io.mcpegress.agent.audit.AuditPipeline;
+import io.mcpegress.agent.policy.PolicyFileCache;
 import io.mcpegress.agent.util.AgentLog;
 import io.mcpegress.bootstrap.DeferredWeaving;
 import io.mcpegress.instrumentation.api.InstrumentationModule;
@@ -50,16 +51,15 @@ final class Transformations {
 
         Map<String, List<NamedClassWeaver.Target>> targets = new HashMap<>();
         Map<String, List<NamedClassWeaver.Target>> deferred = new HashMap<>();
+        PolicyFileCache.Store store = cache.enabled() ? cache : null;
         for (InstrumentationModule module : modules) {
-            for (TypeInstrumentation type : module.typeInstrumentations()) {
-                StringBuilder signature = new StringBuilder(module.name()).append(' ').append(type.typeName());
-                for (TypeInstrumentation.AdviceBinding binding : type.adviceBindings()) {
-                    signature.append(' ').append(binding.adviceClassName()).append(" on ").append(binding.methods());
-                }
-                (deferredJdkClasses.contains(type.typeName()) ? deferred : targets)
-                        .computeIfAbsent(type.typeName().replace('.', '/'), k -> new ArrayList<>())
-                        .add(new NamedClassWeaver.Target(module.name(),
-                                libraries.wrap(module.name(), type.typeMatcher()), type.adviceBindings(), signature.toString()));
+            ModuleTargets moduleTargets = ModuleTargets.of(module, store);
+            List<ModuleTargets.Named> named = moduleTargets.named();
+            for (int i = 0; i < named.size(); i++) {
+                ModuleTargets.Named n = named.get(i);
+                (deferredJdkClasses.contains(n.typeName()) ? deferred : targets)
+                        .computeIfAbsent(n.typeName().replace('.', '/'), k -> new ArrayList<>())
+                        .add(target(module.name(), moduleTargets, i, n.signature()));
             }
         }
         NamedClassWeaver weaver = new NamedClassWeaver(targets, cache, libraries);
@@ -80,6 +80,13 @@ final class Transformations {
                 AgentLog.debug("deferred weaving: " + n + " classes in " + (System.nanoTime() - t) / 1_000_000 + " ms");
             });
         }
+    }
+
+    /** The module's {@code index}-th class: condition and advice built from the module on first use. */
+    private NamedClassWeaver.Target target(String moduleName, ModuleTargets moduleTargets, int index, String signature) {
+        NamedClassWeaver.TypeCondition condition = (type, domain) ->
+                libraries.wrap(moduleName, moduleTargets.type(index).typeMatcher()).matches(type, domain);
+        return new NamedClassWeaver.Target(moduleName, condition, () -> moduleTargets.type(index).adviceBindings(), signature);
     }
 
     /** Classes loaded before the agent are woven by retransformation. */

@@ -26,6 +26,8 @@ class WeaveCacheIT extends ProxiedTargetTest {
     static final int CALLS = 4;
     /** ByteBuddy's advice weaver: loaded whenever a class is woven, never by a start served from the cache. */
     static final String ADVICE_CLASS = "io.mcpegress.shaded.net.bytebuddy.asm.Advice ";
+    /** What every module's method and type matchers are built with: not built by a start served from the cache. */
+    static final String MATCHERS_CLASS = "io.mcpegress.shaded.net.bytebuddy.matcher.ElementMatchers ";
     static final List<String> JDK_CLIENT_CLASSES = List.of("jdk.internal.net.http.HttpClientImpl",
             "jdk.internal.net.http.Exchange", "sun.net.www.protocol.http.HttpURLConnection");
 
@@ -54,6 +56,7 @@ class WeaveCacheIT extends ProxiedTargetTest {
             assertThat(second.output()).contains("instrumented " + c + " (from the weave cache)");
         }
         assertThat(second.loadedClasses()).as("ByteBuddy never weaves; output:\n" + second.output()).doesNotContain(ADVICE_CLASS);
+        assertThat(second.loadedClasses()).as("the modules' matchers are not built").doesNotContain(MATCHERS_CLASS);
         assertThat(second.output()).doesNotContain("weaver warm-up");
         second.assertEveryCallRoutedAndAudited();
         // the library events of the cached classes are still written
