@@ -5,7 +5,6 @@ import io.mcpegress.agent.util.CheckedEntry;
 import io.mcpegress.instrumentation.api.InstrumentationModule;
 import io.mcpegress.instrumentation.api.TypeInstrumentation;
 
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,15 +91,9 @@ final class ModuleTargets {
         return "targets_" + WeaveCache.safeSegment(module.name(), "._-") + ".list";
     }
 
+    /** The stored list, or null when there is none or it is damaged (then built from the module). */
     private static List<Named> read(byte[] entry) {
-        if (entry == null) {
-            return null;
-        }
-        try {
-            DataInputStream in = CheckedEntry.open(entry, MAGIC, FORMAT);
-            if (in == null) {
-                return null;
-            }
+        return CheckedEntry.read(entry, MAGIC, FORMAT, in -> {
             int n = in.readInt();
             if (n < 0 || n > 10_000) {
                 return null;
@@ -109,10 +102,8 @@ final class ModuleTargets {
             for (int i = 0; i < n; i++) {
                 named.add(new Named(in.readUTF(), in.readUTF()));
             }
-            return in.available() == 0 ? List.copyOf(named) : null;
-        } catch (IOException | RuntimeException e) {
-            return null; // damaged or foreign: built from the module instead
-        }
+            return List.copyOf(named);
+        });
     }
 
     private static void write(PolicyFileCache.Store store, InstrumentationModule module, List<Named> named) {

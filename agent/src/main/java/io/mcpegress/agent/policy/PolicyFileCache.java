@@ -2,7 +2,6 @@ package io.mcpegress.agent.policy;
 
 import io.mcpegress.agent.util.CheckedEntry;
 
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
@@ -40,24 +39,13 @@ public final class PolicyFileCache {
 
     /** The stored tree of exactly this file, or null. */
     static PolicyTree lookup(Store store, byte[] file) {
-        byte[] entry = store.read(entryName(file));
-        if (entry == null) {
-            return null;
-        }
-        try {
-            DataInputStream in = CheckedEntry.open(entry, MAGIC, FORMAT);
-            if (in == null) {
-                return null;
-            }
+        return CheckedEntry.read(store.read(entryName(file)), MAGIC, FORMAT, in -> {
             int length = in.readInt();
             if (length != file.length || !Arrays.equals(in.readNBytes(length), file)) {
                 return null;
             }
-            PolicyTree tree = PolicyTree.readFrom(in);
-            return in.available() == 0 ? tree : null;
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
+            return PolicyTree.readFrom(in);
+        });
     }
 
     static void store(Store store, byte[] file, PolicyTree tree) {

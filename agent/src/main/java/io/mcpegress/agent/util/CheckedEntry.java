@@ -20,6 +20,11 @@ public final class CheckedEntry {
         void writeTo(DataOutputStream out) throws IOException;
     }
 
+    /** Reads an entry's body; returns null when the body does not hold what it should. */
+    public interface Reader<T> {
+        T readFrom(DataInputStream in) throws IOException;
+    }
+
     private CheckedEntry() {
     }
 
@@ -34,6 +39,27 @@ public final class CheckedEntry {
         crc.update(bytes.toByteArray());
         out.writeLong(crc.getValue());
         return bytes.toByteArray();
+    }
+
+    /**
+     * What {@code reader} makes of the body of {@code entry}, or null: no entry, a damaged or
+     * foreign one (see {@link #open}), a reader that fails or returns null, or bytes left over.
+     * A start-up cache entry is only ever a miss, never an error.
+     */
+    public static <T> T read(byte[] entry, int magic, int format, Reader<T> reader) {
+        if (entry == null) {
+            return null;
+        }
+        try {
+            DataInputStream in = open(entry, magic, format);
+            if (in == null) {
+                return null;
+            }
+            T value = reader.readFrom(in);
+            return in.available() == 0 ? value : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /**
