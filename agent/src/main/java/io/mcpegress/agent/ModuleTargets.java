@@ -4,10 +4,15 @@ import io.mcpegress.agent.policy.PolicyFileCache;
 import io.mcpegress.agent.util.CheckedEntry;
 import io.mcpegress.instrumentation.api.InstrumentationModule;
 import io.mcpegress.instrumentation.api.TypeInstrumentation;
+import io.mcpegress.instrumentation.api.TypeInstrumentation.AdviceBinding;
+import net.bytebuddy.description.type.TypeDescription;
 
+import java.io.DataInputStream;
 import java.io.IOException;
+import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The classes one module weaves, each with the signature of its advice (the weave cache's key):
@@ -78,6 +83,36 @@ final class ModuleTargets {
         return type;
     }
 
+    /**
+     * The weaver's target for the module's {@code index}-th class, whose condition and advice
+     * bindings are built from the module when the class is woven for real.
+     */
+    NamedClassWeaver.Target target(int index, LibraryReporter libraries) {
+        OnFirstWeave lazy = new OnFirstWeave(index, libraries);
+        return new NamedClassWeaver.Target(module.name(), lazy, lazy, named.get(index).signature());
+    }
+
+    /** A class's condition and advice bindings, from the module's type instrumentation on first use. */
+    private final class OnFirstWeave implements NamedClassWeaver.TypeCondition, Supplier<List<AdviceBinding>> {
+        private final int index;
+        private final LibraryReporter libraries;
+
+        OnFirstWeave(int index, LibraryReporter libraries) {
+            this.index = index;
+            this.libraries = libraries;
+        }
+
+        @Override
+        public boolean matches(TypeDescription type, ProtectionDomain domain) {
+            return libraries.wrap(module.name(), type(index).typeMatcher()).matches(type, domain);
+        }
+
+        @Override
+        public List<AdviceBinding> get() {
+            return type(index).adviceBindings();
+        }
+    }
+
     /** The module, the class and each advice class with the methods it is bound to. */
     static String signature(String moduleName, TypeInstrumentation type) {
         StringBuilder signature = new StringBuilder(moduleName).append(' ').append(type.typeName());
@@ -93,7 +128,15 @@ final class ModuleTargets {
 
     /** The stored list, or null when there is none or it is damaged (then built from the module). */
     private static List<Named> read(byte[] entry) {
-        return CheckedEntry.read(entry, MAGIC, FORMAT, in -> {
+        return CheckedEntry.read(entry, MAGIC, FORMAT, ListReader.INSTANCE);
+    }
+
+    /** A class rather than a lambda: premain spins no lambda class for it. */
+    private enum ListReader implements CheckedEntry.Reader<List<Named>> {
+        INSTANCE;
+
+        @Override
+        public List<Named> readFrom(DataInputStream in) throws IOException {
             int n = in.readInt();
             if (n < 0 || n > 10_000) {
                 return null;
@@ -103,7 +146,7 @@ final class ModuleTargets {
                 named.add(new Named(in.readUTF(), in.readUTF()));
             }
             return List.copyOf(named);
-        });
+        }
     }
 
     private static void write(PolicyFileCache.Store store, InstrumentationModule module, List<Named> named) {

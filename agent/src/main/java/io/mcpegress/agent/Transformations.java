@@ -56,10 +56,15 @@ final class Transformations {
             ModuleTargets moduleTargets = ModuleTargets.of(module, store);
             List<ModuleTargets.Named> named = moduleTargets.named();
             for (int i = 0; i < named.size(); i++) {
-                ModuleTargets.Named n = named.get(i);
-                (deferredJdkClasses.contains(n.typeName()) ? deferred : targets)
-                        .computeIfAbsent(n.typeName().replace('.', '/'), k -> new ArrayList<>())
-                        .add(target(module.name(), moduleTargets, i, n.signature()));
+                String typeName = named.get(i).typeName();
+                Map<String, List<NamedClassWeaver.Target>> map = deferredJdkClasses.contains(typeName) ? deferred : targets;
+                String internalName = typeName.replace('.', '/');
+                List<NamedClassWeaver.Target> list = map.get(internalName);
+                if (list == null) { // no computeIfAbsent: premain spins no lambda class
+                    list = new ArrayList<>();
+                    map.put(internalName, list);
+                }
+                list.add(moduleTargets.target(i, libraries));
             }
         }
         NamedClassWeaver weaver = new NamedClassWeaver(targets, cache, libraries);
@@ -80,13 +85,6 @@ final class Transformations {
                 AgentLog.debug("deferred weaving: " + n + " classes in " + (System.nanoTime() - t) / 1_000_000 + " ms");
             });
         }
-    }
-
-    /** The module's {@code index}-th class: condition and advice built from the module on first use. */
-    private NamedClassWeaver.Target target(String moduleName, ModuleTargets moduleTargets, int index, String signature) {
-        NamedClassWeaver.TypeCondition condition = (type, domain) ->
-                libraries.wrap(moduleName, moduleTargets.type(index).typeMatcher()).matches(type, domain);
-        return new NamedClassWeaver.Target(moduleName, condition, () -> moduleTargets.type(index).adviceBindings(), signature);
     }
 
     /** Classes loaded before the agent are woven by retransformation. */
