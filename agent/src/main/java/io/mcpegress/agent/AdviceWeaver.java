@@ -39,7 +39,7 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 final class AdviceWeaver {
 
     /** Failures inside woven advice go to {@link EgressHooks#adviceFailed}, which counts them. */
-    static final Advice.ExceptionHandler COUNT_FAILURES = new Advice.ExceptionHandler.Simple(new CallAdviceFailed());
+    private static final Advice.ExceptionHandler COUNT_FAILURES = new Advice.ExceptionHandler.Simple(new CallAdviceFailed());
 
     /** Advice classes are read from the agent's own class loader, where they live. */
     private static final ClassFileLocator AGENT_CLASSES = ClassFileLocator.ForClassLoader.of(AdviceWeaver.class.getClassLoader());
@@ -74,10 +74,6 @@ final class AdviceWeaver {
         bindings.addAll(more);
     }
 
-    boolean isEmpty() {
-        return bindings.isEmpty();
-    }
-
     /** The class file with every binding's advice inlined into the methods it matches. */
     byte[] weave() {
         AsmVisitorWrapper.ForDeclaredMethods methods = new AsmVisitorWrapper.ForDeclaredMethods();
@@ -96,7 +92,7 @@ final class AdviceWeaver {
         ClassWriter writer = new ClassWriter(reader, writerFlags); // unchanged methods are copied as they are
         ClassFileVersion version = ClassFileVersion.ofClassFile(classfile);
         Implementation.Context context = Implementation.Context.Disabled.Factory.INSTANCE.make(type, null,
-                TypeInitializer.None.INSTANCE, version, version, frameGeneration(version, writerFlags, readerFlags));
+                TypeInitializer.None.INSTANCE, version, version, frameGeneration(version, readerFlags));
         ClassVisitor visitor = methods.wrap(type, writer, context, pool, type.getDeclaredFields(),
                 decoratedMethods(type), writerFlags, readerFlags);
         reader.accept(visitor, readerFlags);
@@ -110,9 +106,12 @@ final class AdviceWeaver {
         return new MethodList.Explicit<>(methods);
     }
 
-    /** Stack map frames as ByteBuddy writes them for a decorated class of this version. */
-    private static Implementation.Context.FrameGeneration frameGeneration(ClassFileVersion version, int writerFlags, int readerFlags) {
-        if ((writerFlags & ClassWriter.COMPUTE_FRAMES) != 0 || !version.isAtLeast(ClassFileVersion.JAVA_V6)) {
+    /**
+     * Stack map frames as ByteBuddy writes them for a decorated class of this version (frames are
+     * never computed: {@link #weave} refuses that).
+     */
+    private static Implementation.Context.FrameGeneration frameGeneration(ClassFileVersion version, int readerFlags) {
+        if (!version.isAtLeast(ClassFileVersion.JAVA_V6)) {
             return Implementation.Context.FrameGeneration.DISABLED;
         }
         return (readerFlags & ClassReader.EXPAND_FRAMES) == 0
