@@ -1,66 +1,53 @@
 package io.mcpegress.agent;
 
-import io.mcpegress.bootstrap.EgressHooks;
+import io.mcpegress.agent.advice.AdviceClass;
+import io.mcpegress.agent.advice.ClassWeaver;
+import io.mcpegress.agent.advice.FieldLookup;
 import io.mcpegress.instrumentation.api.TypeInstrumentation.AdviceBinding;
-import net.bytebuddy.ClassFileVersion;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.description.field.FieldDescription;
 import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.method.MethodList;
+import net.bytebuddy.description.type.TypeDefinition;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.scaffold.TypeInitializer;
-import net.bytebuddy.implementation.Implementation;
-import net.bytebuddy.implementation.bytecode.StackManipulation;
-import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.ClassWriter;
-import net.bytebuddy.jar.asm.MethodVisitor;
-import net.bytebuddy.jar.asm.Opcodes;
-import net.bytebuddy.jar.asm.Type;
 import net.bytebuddy.pool.TypePool;
-import net.bytebuddy.utility.OpenedClassReader;
 
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-
-import static net.bytebuddy.matcher.ElementMatchers.isDefaultFinalizer;
-import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
-import static net.bytebuddy.matcher.ElementMatchers.not;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Inlines ByteBuddy {@link Advice} into the methods of one class file in a single ASM read/write
- * pass. This is what ByteBuddy's {@code AgentBuilder.Transformer.ForAdvice} followed by
- * {@code ByteBuddy.decorate(...).make()} did, minus the machinery a decoration does not need
- * (dynamic type builders, type writer, method registry, naming and validation strategies): a
- * first start no longer loads, verifies and interprets those few hundred classes before the
- * first class is woven. Not thread-confined: one instance per class being woven.
+ * Weaves the advice of a class's bindings into its class file with the agent's own inliner
+ * ({@link ClassWeaver}): the class and the types the conditions look at are described by
+ * ByteBuddy's type pool, the advice classes are read once from the agent jar and inlined by plain
+ * ASM. ByteBuddy's {@code Advice} did the inlining before; a first start loaded, verified and
+ * interpreted its few hundred classes before the first class could be woven. Not thread-confined:
+ * one instance per class being woven.
  */
 final class AdviceWeaver {
 
-    /** Failures inside woven advice go to {@link EgressHooks#adviceFailed}, which counts them. */
-    private static final Advice.ExceptionHandler COUNT_FAILURES = new Advice.ExceptionHandler.Simple(new CallAdviceFailed());
-
-    /** Advice classes are read from the agent's own class loader, where they live. */
-    private static final ClassFileLocator AGENT_CLASSES = ClassFileLocator.ForClassLoader.of(AdviceWeaver.class.getClassLoader());
+    /** Advice classes live in the agent's own class loader and never change: parsed once each. */
+    private static final Map<String, AdviceClass> ADVICE = new ConcurrentHashMap<>();
 
     private final TypeDescription type;
     private final byte[] classfile;
-    private final TypePool pool;
-    private final ClassFileLocator locator;
     private final List<AdviceBinding> bindings = new ArrayList<>();
 
     /**
-     * @param loader the class's defining loader (null: the boot loader), where the types its advice
-     *               names (the library's own, such as {@code okhttp3.Request}) are found
+     * @param loader the class's defining loader (null: the boot loader), where the types its
+     *               conditions name (the library's own, such as {@code okhttp3.Request}) are found
      */
     AdviceWeaver(String typeName, byte[] classfile, ClassLoader loader) {
         this.classfile = classfile;
-        // the class as given (not as its loader would read it), then advice classes, then the
-        // library's classes the advice's signatures name
-        this.locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(typeName, classfile), AGENT_CLASSES,
+        // the class as given (not as its loader would read it), then the library's classes
+        ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(typeName, classfile),
                 ClassFileLocator.ForClassLoader.of(loader));
-        this.pool = new TypePool.Default.WithLazyResolution(TypePool.CacheProvider.Simple.withObjectType(), locator,
+        TypePool pool = new TypePool.Default.WithLazyResolution(TypePool.CacheProvider.Simple.withObjectType(), locator,
                 TypePool.Default.ReaderMode.FAST);
         this.type = pool.describe(typeName).resolve();
     }
@@ -76,67 +63,69 @@ final class AdviceWeaver {
 
     /** The class file with every binding's advice inlined into the methods it matches. */
     byte[] weave() {
-        AsmVisitorWrapper.ForDeclaredMethods methods = new AsmVisitorWrapper.ForDeclaredMethods();
+        List<MethodDescription> methods = advisable(type);
+        Map<String, List<AdviceClass>> advised = new HashMap<>();
         for (AdviceBinding binding : bindings) {
-            Advice advice = Advice.to(pool.describe(binding.adviceClassName()).resolve(), locator)
-                    .withExceptionHandler(COUNT_FAILURES);
-            methods = methods.invokable(binding.methods(), advice);
+            AdviceClass advice = adviceClass(binding.adviceClassName());
+            for (MethodDescription m : methods) {
+                if (binding.methods().matches(m)) {
+                    String key = m.getInternalName() + m.getDescriptor();
+                    List<AdviceClass> list = advised.get(key);
+                    if (list == null) {
+                        advised.put(key, list = new ArrayList<>(2));
+                    }
+                    list.add(advice);
+                }
+            }
         }
-        int writerFlags = methods.mergeWriter(AsmVisitorWrapper.NO_FLAGS);
-        int readerFlags = methods.mergeReader(AsmVisitorWrapper.NO_FLAGS);
-        if ((writerFlags & ClassWriter.COMPUTE_FRAMES) != 0) {
-            // would need the class hierarchy (ClassWriter.getCommonSuperClass loads classes); Advice never asks
-            throw new IllegalStateException("advice asked for computed frames");
-        }
-        ClassReader reader = OpenedClassReader.of(classfile);
-        ClassWriter writer = new ClassWriter(reader, writerFlags); // unchanged methods are copied as they are
-        ClassFileVersion version = ClassFileVersion.ofClassFile(classfile);
-        Implementation.Context context = Implementation.Context.Disabled.Factory.INSTANCE.make(type, null,
-                TypeInitializer.None.INSTANCE, version, version, frameGeneration(version, readerFlags));
-        ClassVisitor visitor = methods.wrap(type, writer, context, pool, type.getDeclaredFields(),
-                decoratedMethods(type), writerFlags, readerFlags);
-        reader.accept(visitor, readerFlags);
-        return writer.toByteArray();
+        return ClassWeaver.weave(classfile, advised, new Fields(type));
     }
 
-    /** The methods a decoration may advise, as ByteBuddy's decorate offers them: no synthetic ones, no default finalizer. */
-    private static MethodList<MethodDescription> decoratedMethods(TypeDescription type) {
-        List<MethodDescription> methods = new ArrayList<>(type.getDeclaredMethods().filter(not(isSynthetic().or(isDefaultFinalizer()))));
-        methods.add(new MethodDescription.Latent.TypeInitializer(type));
-        return new MethodList.Explicit<>(methods);
-    }
-
-    /**
-     * Stack map frames as ByteBuddy writes them for a decorated class of this version (frames are
-     * never computed: {@link #weave} refuses that).
-     */
-    private static Implementation.Context.FrameGeneration frameGeneration(ClassFileVersion version, int readerFlags) {
-        if (!version.isAtLeast(ClassFileVersion.JAVA_V6)) {
-            return Implementation.Context.FrameGeneration.DISABLED;
+    /** The methods advice may go into, as ByteBuddy's decoration offered them: declared, not synthetic, no default finalizer. */
+    private static List<MethodDescription> advisable(TypeDescription type) {
+        List<MethodDescription> methods = new ArrayList<>();
+        for (MethodDescription m : type.getDeclaredMethods()) {
+            boolean defaultFinalizer = m.getInternalName().equals("finalize") && m.getParameters().isEmpty()
+                    && m.getReturnType().represents(void.class) && m.getDeclaringType().represents(Object.class);
+            if (!m.isSynthetic() && !defaultFinalizer) {
+                methods.add(m);
+            }
         }
-        return (readerFlags & ClassReader.EXPAND_FRAMES) == 0
-                ? Implementation.Context.FrameGeneration.GENERATE
-                : Implementation.Context.FrameGeneration.EXPAND;
+        return methods;
     }
 
-    /**
-     * {@code invokestatic EgressHooks.adviceFailed(Throwable)} with the advice's Throwable on the
-     * stack. Written as the instruction itself: describing the method through reflection
-     * ({@code MethodDescription.ForLoadedMethod}) set up ByteBuddy's reflection dispatchers, ~25 ms
-     * of a first start.
-     */
-    private static final class CallAdviceFailed implements StackManipulation {
-        private static final String OWNER = Type.getInternalName(EgressHooks.class);
+    static AdviceClass adviceClass(String name) {
+        AdviceClass advice = ADVICE.get(name);
+        if (advice == null) {
+            advice = AdviceClass.read(name, agentClassFile(name));
+            ADVICE.putIfAbsent(name, advice);
+        }
+        return advice;
+    }
 
+    private static byte[] agentClassFile(String name) {
+        try (InputStream in = AdviceWeaver.class.getClassLoader().getResourceAsStream(name.replace('.', '/') + ".class")) {
+            if (in == null) {
+                throw new FileNotFoundException("advice class " + name + " is not in the agent jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A field by name in the class or, unless private, in a superclass: where ByteBuddy's FieldValue looks. */
+    private record Fields(TypeDescription type) implements FieldLookup {
         @Override
-        public boolean isValid() {
-            return true;
-        }
-
-        @Override
-        public Size apply(MethodVisitor visitor, Implementation.Context context) {
-            visitor.visitMethodInsn(Opcodes.INVOKESTATIC, OWNER, "adviceFailed", "(Ljava/lang/Throwable;)V", false);
-            return new Size(-1, 0); // takes the Throwable, returns nothing
+        public Field find(String name) {
+            for (TypeDefinition t = type; t != null; t = t.getSuperClass()) {
+                for (FieldDescription.InDefinedShape f : t.asErasure().getDeclaredFields()) {
+                    if (f.getName().equals(name) && (t == type || !f.isPrivate())) {
+                        return new Field(t.asErasure().getInternalName(), f.getDescriptor(), f.isStatic());
+                    }
+                }
+            }
+            throw new IllegalStateException("no field " + name + " in " + type.getName() + " or its superclasses");
         }
     }
 }

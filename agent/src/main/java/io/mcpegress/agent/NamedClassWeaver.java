@@ -15,8 +15,8 @@ import java.util.function.Supplier;
 
 /**
  * The agent's one class file transformer. Every class the JVM loads is looked up by its internal
- * name in a map; only the few classes a module names are parsed and woven (ByteBuddy {@code Advice},
- * inlined by {@link AdviceWeaver}, no new members). ByteBuddy's {@code AgentBuilder} did the same through general
+ * name in a map; only the few classes a module names are parsed and woven (advice written with
+ * ByteBuddy's {@code @Advice} annotations, inlined by {@link AdviceWeaver}, no new members). ByteBuddy's {@code AgentBuilder} did the same through general
  * matchers that parsed every loaded class for its modifiers and generated a transformer subclass
  * at start: together about a third of the agent's start-up.
  */

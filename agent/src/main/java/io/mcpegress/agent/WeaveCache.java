@@ -41,8 +41,8 @@ import java.security.ProtectionDomain;
 
 /**
  * Woven classes kept on disk between runs, so a JVM that starts with the same agent build on the
- * same Java runtime uses the bytes an earlier run wove instead of loading ByteBuddy (about 750
- * classes, most of the agent's start-up) to weave them again.
+ * same Java runtime uses the bytes an earlier run wove instead of loading the weaver (ByteBuddy's
+ * type pool and matchers and ASM, about 270 classes, most of a first start) to weave them again.
  *
  * <p><b>What it holds.</b> A class's weaving depends on its own bytes, the agent build and the
  * classes the modules' conditions read next to it: for JDK classes the same runtime, for library

@@ -4,10 +4,10 @@ import io.mcpegress.agent.util.AgentLog;
 import net.bytebuddy.asm.Advice;
 
 /**
- * Runs ByteBuddy's weaving once, on a sample class of our own, on a background thread while
- * premain reads the configuration and opens the audit pipeline. Loading (and verifying) the
- * ~750 ByteBuddy classes the weaver needs is the largest part of the agent's start-up; on another
- * core it is off the application's main thread. Purely an optimisation: whatever the warm-up has
+ * Runs the weaving once, on a sample class of our own, on a background thread while premain
+ * reads the configuration and opens the audit pipeline. Loading (and verifying) the classes the
+ * weaver needs (ByteBuddy's type pool and matchers, ASM, the agent's inliner) is the largest part
+ * of a first start; on another core it is off the application's main thread. Purely an optimisation: whatever the warm-up has
  * not loaded yet when the first real class is woven, the weaving thread loads itself, and a
  * failure here is only logged with debug.
  */

@@ -24,8 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WeaveCacheIT extends ProxiedTargetTest {
 
     static final int CALLS = 4;
-    /** ByteBuddy's advice weaver: loaded whenever a class is woven, never by a start served from the cache. */
-    static final String ADVICE_CLASS = "io.mcpegress.shaded.net.bytebuddy.asm.Advice ";
+    /** The agent's advice inliner: loaded whenever a class is woven, never by a start served from the cache. */
+    static final String ADVICE_CLASS = "io.mcpegress.agent.advice.AdvisedMethod ";
+    /** ByteBuddy's own Advice: the agent inlines advice itself, so no start loads it. */
+    static final String BYTEBUDDY_ADVICE_CLASS = "io.mcpegress.shaded.net.bytebuddy.asm.Advice ";
     /** What every module's method and type matchers are built with: not built by a start served from the cache. */
     static final String MATCHERS_CLASS = "io.mcpegress.shaded.net.bytebuddy.matcher.ElementMatchers ";
     static final List<String> JDK_CLIENT_CLASSES = List.of("jdk.internal.net.http.HttpClientImpl",
@@ -47,6 +49,7 @@ class WeaveCacheIT extends ProxiedTargetTest {
         Run first = run(jdk, cache, "first");
         assertThat(first.output()).doesNotContain("(from the weave cache)");
         assertThat(first.loadedClasses()).contains(ADVICE_CLASS);
+        assertThat(first.loadedClasses()).as("woven by the agent's inliner, not ByteBuddy's Advice").doesNotContain(BYTEBUDDY_ADVICE_CLASS);
         for (String c : JDK_CLIENT_CLASSES) {
             assertThat(first.output()).contains("instrumented " + c + "\n");
         }
@@ -55,7 +58,7 @@ class WeaveCacheIT extends ProxiedTargetTest {
         for (String c : JDK_CLIENT_CLASSES) {
             assertThat(second.output()).contains("instrumented " + c + " (from the weave cache)");
         }
-        assertThat(second.loadedClasses()).as("ByteBuddy never weaves; output:\n" + second.output()).doesNotContain(ADVICE_CLASS);
+        assertThat(second.loadedClasses()).as("nothing is woven; output:\n" + second.output()).doesNotContain(ADVICE_CLASS);
         assertThat(second.loadedClasses()).as("the modules' matchers are not built").doesNotContain(MATCHERS_CLASS);
         assertThat(second.output()).doesNotContain("weaver warm-up");
         second.assertEveryCallRoutedAndAudited();
@@ -79,7 +82,7 @@ class WeaveCacheIT extends ProxiedTargetTest {
         List<String> instrumented = second.lines().filter(l -> l.contains("DEBUG instrumented ")).toList();
         assertThat(instrumented).as(second).anyMatch(l -> l.contains("instrumented okhttp3."))
                 .allMatch(l -> l.endsWith("(from the weave cache)"));
-        assertThat(Files.readString(dir.resolve("second-classes.txt"))).as("ByteBuddy never weaves").doesNotContain(ADVICE_CLASS);
+        assertThat(Files.readString(dir.resolve("second-classes.txt"))).as("nothing is woven").doesNotContain(ADVICE_CLASS);
     }
 
     /**
@@ -141,7 +144,7 @@ class WeaveCacheIT extends ProxiedTargetTest {
         List<String> instrumented = second.lines().filter(l -> l.contains("DEBUG instrumented ")).toList();
         assertThat(instrumented).as(second).anyMatch(l -> l.contains("instrumented okhttp3."))
                 .allMatch(l -> l.endsWith("(from the weave cache)"));
-        assertThat(Files.readString(dir.resolve("fat-second-classes.txt"))).as("ByteBuddy never weaves").doesNotContain(ADVICE_CLASS);
+        assertThat(Files.readString(dir.resolve("fat-second-classes.txt"))).as("nothing is woven").doesNotContain(ADVICE_CLASS);
 
         // a rebuilt fat jar (same path, other contents) is woven afresh, never served stale bytes
         SpringBootFatJar.build(fat, TestApps.classpath("okhttp4"), "io.mcpegress.contract.ContractRunner");
