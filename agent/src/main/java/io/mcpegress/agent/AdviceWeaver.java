@@ -103,7 +103,7 @@ final class AdviceWeaver {
         return advice;
     }
 
-    private static byte[] agentClassFile(String name) {
+    static byte[] agentClassFile(String name) {
         try (InputStream in = AdviceWeaver.class.getClassLoader().getResourceAsStream(name.replace('.', '/') + ".class")) {
             if (in == null) {
                 throw new FileNotFoundException("advice class " + name + " is not in the agent jar");
