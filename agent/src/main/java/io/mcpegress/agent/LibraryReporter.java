@@ -2,8 +2,7 @@ package io.mcpegress.agent;
 
 import io.mcpegress.agent.audit.AgentEvent;
 import io.mcpegress.agent.audit.AuditPipeline;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
+import io.mcpegress.instrumentation.api.type.TypeShape;
 
 import java.security.CodeSource;
 import java.security.ProtectionDomain;
@@ -31,17 +30,17 @@ final class LibraryReporter implements NamedClassWeaver.CacheHits {
         this.pipeline = pipeline;
     }
 
-    NamedClassWeaver.TypeCondition wrap(String moduleName, ElementMatcher<? super TypeDescription> typeMatcher) {
+    NamedClassWeaver.TypeCondition wrap(String moduleName, io.mcpegress.instrumentation.api.match.Matcher<? super TypeShape> typeMatcher) {
         return (type, protectionDomain) -> {
             boolean matched;
             try {
                 matched = typeMatcher.matches(type);
             } catch (RuntimeException e) {
-                report(moduleName, type.getName(), protectionDomain, e.getMessage());
+                report(moduleName, type.name(), protectionDomain, e.getMessage());
                 throw e; // the weaver logs it too
             }
             if (matched) {
-                report(moduleName, type.getName(), protectionDomain, null);
+                report(moduleName, type.name(), protectionDomain, null);
             }
             return matched;
         };

@@ -5,7 +5,7 @@ import io.mcpegress.agent.util.CheckedEntry;
 import io.mcpegress.instrumentation.api.InstrumentationModule;
 import io.mcpegress.instrumentation.api.TypeInstrumentation;
 import io.mcpegress.instrumentation.api.TypeInstrumentation.AdviceBinding;
-import net.bytebuddy.description.type.TypeDescription;
+import io.mcpegress.instrumentation.api.type.TypeShape;
 
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -103,7 +103,7 @@ final class ModuleTargets {
         }
 
         @Override
-        public boolean matches(TypeDescription type, ProtectionDomain domain) {
+        public boolean matches(TypeShape type, ProtectionDomain domain) {
             return libraries.wrap(module.name(), type(index).typeMatcher()).matches(type, domain);
         }
 

@@ -2,7 +2,7 @@ package io.mcpegress.agent;
 
 import io.mcpegress.agent.util.AgentLog;
 import io.mcpegress.instrumentation.api.TypeInstrumentation.AdviceBinding;
-import net.bytebuddy.description.type.TypeDescription;
+import io.mcpegress.instrumentation.api.type.TypeShape;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
@@ -52,7 +52,7 @@ final class NamedClassWeaver implements ClassFileTransformer {
 
     /** What a named class must also satisfy; may throw to report an unsupported version loudly. */
     interface TypeCondition {
-        boolean matches(TypeDescription type, ProtectionDomain domain);
+        boolean matches(TypeShape type, ProtectionDomain domain);
     }
 
     private static final AtomicLong FAILED = new AtomicLong();

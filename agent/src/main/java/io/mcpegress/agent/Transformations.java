@@ -6,7 +6,7 @@ import io.mcpegress.agent.util.AgentLog;
 import io.mcpegress.bootstrap.DeferredWeaving;
 import io.mcpegress.instrumentation.api.InstrumentationModule;
 import io.mcpegress.instrumentation.api.TypeInstrumentation;
-import net.bytebuddy.matcher.ElementMatchers;
+import io.mcpegress.instrumentation.api.match.Matchers;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -145,7 +145,7 @@ final class Transformations {
             classfile = in.readAllBytes();
         }
         NamedClassWeaver.Target target = new NamedClassWeaver.Target("warm-up", (type, domain) -> true,
-                List.of(new TypeInstrumentation.AdviceBinding(ElementMatchers.named("call"), adviceClassName)));
+                List.of(new TypeInstrumentation.AdviceBinding(Matchers.named("call"), adviceClassName)));
         NamedClassWeaver.Woven woven = new NamedClassWeaver(Map.of()).weave(className, loader, null, classfile,
                 List.of(target));
         return woven == null ? null : woven.bytes();

@@ -1,17 +1,12 @@
 package io.mcpegress.agent;
 
-import io.mcpegress.agent.advice.ClassWeaver;
-import io.mcpegress.agent.advice.FieldLookup;
 import io.mcpegress.agent.util.AgentLog;
 import net.bytebuddy.asm.Advice;
-
-import java.util.List;
-import java.util.Map;
 
 /**
  * Runs the weaving once, on a sample class of our own, on a background thread while premain
  * reads the configuration and opens the audit pipeline. Loading (and verifying) the classes the
- * weaver needs (ByteBuddy's type pool and matchers, ASM, the agent's inliner) is the largest part
+ * weaver needs (ASM, the agent's class shapes, matchers and inliner) is the largest part
  * of a first start; on another core it is off the application's main thread. Purely an optimisation: whatever the warm-up has
  * not loaded yet when the first real class is woven, the weaving thread loads itself, and a
  * failure here is only logged with debug.
@@ -25,27 +20,6 @@ final class WeaverWarmUp {
         Thread t = new Thread(WeaverWarmUp::run, "mcp-egress-warm-up");
         t.setDaemon(true);
         t.start();
-        // the inliner and ASM on a second thread, while the first loads the type pool and matchers
-        Thread inliner = new Thread(WeaverWarmUp::inline, "mcp-egress-warm-up-inliner");
-        inliner.setDaemon(true);
-        inliner.start();
-    }
-
-    /** Inlines the sample advice without the type pool: loads ASM and the agent's inliner. */
-    static void inline() {
-        try {
-            String sample = Sample.class.getName().replace('.', '/');
-            ClassWeaver.weave(AdviceWeaver.agentClassFile(Sample.class.getName()),
-                    Map.of("call(Ljava/lang/Object;)Ljava/lang/Object;", List.of(AdviceWeaver.adviceClass(SampleAdvice.class.getName()))),
-                    new FieldLookup() {
-                        @Override
-                        public Field find(String name) {
-                            return new Field(sample, "Ljava/lang/Object;", false);
-                        }
-                    });
-        } catch (Throwable t) {
-            AgentLog.debug("weaver warm-up (inliner) failed (start-up is only slower): " + t);
-        }
     }
 
     static void run() {

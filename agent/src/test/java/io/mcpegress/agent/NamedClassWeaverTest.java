@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
+import static io.mcpegress.instrumentation.api.match.Matchers.named;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class NamedClassWeaverTest {
@@ -95,7 +95,7 @@ class NamedClassWeaverTest {
         AtomicReference<String> seen = new AtomicReference<>();
         NamedClassWeaver weaver = new NamedClassWeaver(Map.of(GREETER, List.of(new NamedClassWeaver.Target("test",
                 (type, domain) -> {
-                    seen.set(type.getName());
+                    seen.set(type.name());
                     return true;
                 }, shout()))));
         byte[] woven = weaver.transform(null, getClass().getClassLoader(), GREETER, null, null, greeterClassfile());

@@ -9,9 +9,9 @@ import io.mcpegress.instrumentation.api.TypeInstrumentation.AdviceBinding;
 
 import java.util.List;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static io.mcpegress.instrumentation.api.match.Matchers.named;
+import static io.mcpegress.instrumentation.api.match.Matchers.takesArgument;
+import static io.mcpegress.instrumentation.api.match.Matchers.takesArguments;
 
 /**
  * Apache HttpClient 4.3+ (classic) and HttpAsyncClient 4.1 (the transport of the Elasticsearch

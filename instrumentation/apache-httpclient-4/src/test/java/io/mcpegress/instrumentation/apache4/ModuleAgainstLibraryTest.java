@@ -1,18 +1,20 @@
 package io.mcpegress.instrumentation.apache4;
 
 import io.mcpegress.instrumentation.api.AdviceScan;
+import io.mcpegress.instrumentation.api.ModuleWeaving;
 import io.mcpegress.instrumentation.api.StrictTypeMatcher;
 
 import io.mcpegress.instrumentation.api.TypeInstrumentation;
 import io.mcpegress.instrumentation.api.TypeInstrumentation.AdviceBinding;
-import net.bytebuddy.description.type.TypeDescription;
+import io.mcpegress.instrumentation.api.type.TypeShape;
+import io.mcpegress.instrumentation.api.type.TypeShapes;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
+import static io.mcpegress.instrumentation.api.match.Matchers.named;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,7 +32,7 @@ class ModuleAgainstLibraryTest {
         List<String> matched = new ArrayList<>();
         for (String name : List.of(ApacheHttpClient4Module.PROTOCOL_EXEC, ApacheHttpClient4Module.ASYNC_HANDLER_BASE,
                 ApacheHttpClient4Module.ASYNC_MAIN_EXEC)) {
-            TypeDescription type = TypeDescription.ForLoadedType.of(Class.forName(name));
+            TypeShape type = new TypeShapes(getClass().getClassLoader()).describe(name); // read, not loaded
             for (TypeInstrumentation t : module.typeInstrumentations()) {
                 if (t.typeMatcher().matches(type)) {
                     matched.add(name);
@@ -42,10 +44,17 @@ class ModuleAgainstLibraryTest {
     }
 
     @Test
+    void theAgentsWeaverInlinesEveryMatchingAdviceIntoTheLibrarysClasses() {
+        for (String name : List.of(ApacheHttpClient4Module.PROTOCOL_EXEC, ApacheHttpClient4Module.ASYNC_HANDLER_BASE, ApacheHttpClient4Module.ASYNC_MAIN_EXEC)) {
+            assertThat(ModuleWeaving.weave(module.typeInstrumentations(), getClass().getClassLoader(), name)).as(name).isNotEmpty();
+        }
+    }
+
+    @Test
     void aLibraryVersionWithoutTheExpectedMethodIsAnErrorNotASilentSkip() {
         TypeInstrumentation strict = StrictTypeMatcher.instrument(Unrelated.class.getName(),
                 new AdviceBinding(named("execute"), "SomeAdvice"));
-        assertThatThrownBy(() -> strict.typeMatcher().matches(TypeDescription.ForLoadedType.of(Unrelated.class)))
+        assertThatThrownBy(() -> strict.typeMatcher().matches(new TypeShapes(getClass().getClassLoader()).describe(Unrelated.class.getName())))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("unsupported version of " + Unrelated.class.getName())
                 .hasMessageContaining("SomeAdvice");
@@ -53,8 +62,8 @@ class ModuleAgainstLibraryTest {
 
     @Test
     void engineTheClientLayerDoesNotCoverIsReportedWhenLoaded() throws Exception {
-        TypeDescription legacy = TypeDescription.ForLoadedType.of(
-                Class.forName("org.apache.http.impl.client.DefaultRequestDirector"));
+        TypeShape legacy = new TypeShapes(getClass().getClassLoader())
+                .describe("org.apache.http.impl.client.DefaultRequestDirector");
         for (TypeInstrumentation t : module.typeInstrumentations()) {
             if (t.adviceBindings().isEmpty()) {
                 try {

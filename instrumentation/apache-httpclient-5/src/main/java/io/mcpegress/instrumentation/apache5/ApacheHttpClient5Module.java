@@ -6,19 +6,19 @@ import io.mcpegress.instrumentation.api.UnsupportedClient;
 import io.mcpegress.instrumentation.api.InstrumentationModule;
 import io.mcpegress.instrumentation.api.TypeInstrumentation;
 import io.mcpegress.instrumentation.api.TypeInstrumentation.AdviceBinding;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.matcher.ElementMatcher;
+import io.mcpegress.instrumentation.api.type.MethodShape;
+import io.mcpegress.instrumentation.api.match.Matcher;
 
 import java.util.ArrayList;
 import java.util.List;
 
 import static io.mcpegress.instrumentation.apache5.RouteFeature.routeDeclares;
-import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static io.mcpegress.instrumentation.api.match.Matchers.declaresMethod;
+import static io.mcpegress.instrumentation.api.match.Matchers.isConstructor;
+import static io.mcpegress.instrumentation.api.match.Matchers.named;
+import static io.mcpegress.instrumentation.api.match.Matchers.not;
+import static io.mcpegress.instrumentation.api.match.Matchers.takesArgument;
+import static io.mcpegress.instrumentation.api.match.Matchers.takesArguments;
 
 /**
  * Apache HttpClient 5.x, classic and async. Both run every exchange through an exec chain whose
@@ -65,7 +65,7 @@ public final class ApacheHttpClient5Module implements InstrumentationModule {
 
     @Override
     public List<TypeInstrumentation> typeInstrumentations() {
-        ElementMatcher.Junction<MethodDescription> scopeConstructor =
+        Matcher<MethodShape> scopeConstructor =
                 isConstructor().and(takesArgument(1, named(ROUTE)));
         List<TypeInstrumentation> types = new ArrayList<>();
         for (String scope : List.of(CLASSIC_SCOPE, ASYNC_SCOPE)) {

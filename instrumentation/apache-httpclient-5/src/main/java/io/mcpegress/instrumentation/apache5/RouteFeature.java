@@ -1,12 +1,13 @@
 package io.mcpegress.instrumentation.apache5;
 
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
+import io.mcpegress.instrumentation.api.type.MethodShape;
+import io.mcpegress.instrumentation.api.type.TypeShape;
+import io.mcpegress.instrumentation.api.match.Matcher;
 
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static io.mcpegress.instrumentation.api.match.Matchers.declaresMethod;
+import static io.mcpegress.instrumentation.api.match.Matchers.isConstructor;
+import static io.mcpegress.instrumentation.api.match.Matchers.named;
+import static io.mcpegress.instrumentation.api.match.Matchers.takesArgument;
 
 /**
  * Whether the {@code HttpRoute} a {@code Scope} is built with has a given method: 5.4 added the
@@ -14,7 +15,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
  * socket routes. The route advice comes in one variant per generation, each only calling API its
  * generation has, so no version meets a method it lacks.
  */
-final class RouteFeature implements ElementMatcher<TypeDescription> {
+final class RouteFeature implements Matcher<TypeShape> {
 
     private final String method;
 
@@ -27,11 +28,12 @@ final class RouteFeature implements ElementMatcher<TypeDescription> {
     }
 
     @Override
-    public boolean matches(TypeDescription scope) {
-        for (MethodDescription.InDefinedShape constructor : scope.getDeclaredMethods()
-                .filter(isConstructor().and(takesArgument(1, named(ApacheHttpClient5Module.ROUTE))))) {
-            TypeDescription route = constructor.getParameters().get(1).getType().asErasure();
-            return !route.getDeclaredMethods().filter(named(method)).isEmpty();
+    public boolean matches(TypeShape scope) {
+        Matcher<MethodShape> scopeConstructor = isConstructor().and(takesArgument(1, named(ApacheHttpClient5Module.ROUTE)));
+        for (MethodShape constructor : scope.declaredMethods()) {
+            if (scopeConstructor.matches(constructor)) {
+                return declaresMethod(named(method)).matches(constructor.parameterType(1));
+            }
         }
         return false;
     }

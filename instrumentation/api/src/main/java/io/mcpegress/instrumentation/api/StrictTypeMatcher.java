@@ -1,8 +1,9 @@
 package io.mcpegress.instrumentation.api;
 
 import io.mcpegress.instrumentation.api.TypeInstrumentation.AdviceBinding;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
+import io.mcpegress.instrumentation.api.match.Matcher;
+import io.mcpegress.instrumentation.api.match.Matchers;
+import io.mcpegress.instrumentation.api.type.TypeShape;
 
 
 /**
@@ -12,7 +13,7 @@ import net.bytebuddy.matcher.ElementMatcher;
  * bypass; throwing here makes the agent's transformation listener report the class as
  * "could not instrument ... NOT routed or audited".
  */
-public final class StrictTypeMatcher extends ElementMatcher.Junction.AbstractBase<TypeDescription> {
+public final class StrictTypeMatcher implements Matcher<TypeShape> {
 
     private final AdviceBinding[] bindings;
 
@@ -25,16 +26,16 @@ public final class StrictTypeMatcher extends ElementMatcher.Junction.AbstractBas
     }
 
     /** Like {@link #instrument} for one variant of the advice, chosen by {@code variant}. */
-    public static TypeInstrumentation instrument(String typeName, ElementMatcher<? super TypeDescription> variant,
+    public static TypeInstrumentation instrument(String typeName, Matcher<? super TypeShape> variant,
                                           AdviceBinding... bindings) {
         return TypeInstrumentation.of(typeName, new StrictTypeMatcher(bindings).and(variant), bindings);
     }
 
     @Override
-    public boolean matches(TypeDescription type) {
+    public boolean matches(TypeShape type) {
         for (AdviceBinding binding : bindings) {
-            if (type.getDeclaredMethods().filter(binding.methods()).isEmpty()) {
-                throw new IllegalStateException("unsupported version of " + type.getName()
+            if (!Matchers.declaresMethod(binding.methods()).matches(type)) {
+                throw new IllegalStateException("unsupported version of " + type.name()
                         + ": no method matches " + binding.methods() + " (needed by " + binding.adviceClassName() + ")");
             }
         }

@@ -1,13 +1,14 @@
 package io.mcpegress.instrumentation.api;
 
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
+import io.mcpegress.instrumentation.api.match.Matcher;
+import io.mcpegress.instrumentation.api.match.Matchers;
+import io.mcpegress.instrumentation.api.type.MethodShape;
+import io.mcpegress.instrumentation.api.type.TypeShape;
 
 import java.util.List;
 
-import static net.bytebuddy.matcher.ElementMatchers.any;
-import static net.bytebuddy.matcher.ElementMatchers.named;
+import static io.mcpegress.instrumentation.api.match.Matchers.any;
+import static io.mcpegress.instrumentation.api.match.Matchers.named;
 
 /**
  * Advice for one class, named exactly: the agent looks each class that loads up by its name and
@@ -19,12 +20,12 @@ public interface TypeInstrumentation {
     String typeName();
 
     /** The whole condition on the class: its name, plus any version variant or strictness check. */
-    ElementMatcher<TypeDescription> typeMatcher();
+    Matcher<TypeShape> typeMatcher();
 
     List<AdviceBinding> adviceBindings();
 
     /** One advice class (by name, never loaded by the agent) bound to the methods it wraps. */
-    record AdviceBinding(ElementMatcher<? super MethodDescription> methods, String adviceClassName) {
+    record AdviceBinding(Matcher<? super MethodShape> methods, String adviceClassName) {
     }
 
     static TypeInstrumentation of(String typeName, AdviceBinding... bindings) {
@@ -32,10 +33,10 @@ public interface TypeInstrumentation {
     }
 
     /** @param condition what the named class must also satisfy (e.g. which variant of a version it is) */
-    static TypeInstrumentation of(String typeName, ElementMatcher<? super TypeDescription> condition,
+    static TypeInstrumentation of(String typeName, Matcher<? super TypeShape> condition,
                                   AdviceBinding... bindings) {
         List<AdviceBinding> list = List.of(bindings);
-        ElementMatcher<TypeDescription> matcher = named(typeName).and(condition);
+        Matcher<TypeShape> matcher = Matchers.<TypeShape>named(typeName).and(condition);
         return new TypeInstrumentation() {
             @Override
             public String typeName() {
@@ -43,7 +44,7 @@ public interface TypeInstrumentation {
             }
 
             @Override
-            public ElementMatcher<TypeDescription> typeMatcher() {
+            public Matcher<TypeShape> typeMatcher() {
                 return matcher;
             }
 

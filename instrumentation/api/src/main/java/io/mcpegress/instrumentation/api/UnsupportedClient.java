@@ -1,7 +1,7 @@
 package io.mcpegress.instrumentation.api;
 
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
+import io.mcpegress.instrumentation.api.match.Matcher;
+import io.mcpegress.instrumentation.api.type.TypeShape;
 
 
 /**
@@ -10,7 +10,7 @@ import net.bytebuddy.matcher.ElementMatcher;
  * listener ("could not instrument ... NOT routed or audited by the client layer"), so the hole is
  * visible in the log instead of silent; the socket guard still meets its connections.
  */
-public final class UnsupportedClient implements ElementMatcher<TypeDescription> {
+public final class UnsupportedClient implements Matcher<TypeShape> {
 
     private final String reason;
 
@@ -23,8 +23,8 @@ public final class UnsupportedClient implements ElementMatcher<TypeDescription> 
     }
 
     @Override
-    public boolean matches(TypeDescription type) {
-        throw new IllegalStateException("unsupported client " + type.getName() + ": " + reason);
+    public boolean matches(TypeShape type) {
+        throw new IllegalStateException("unsupported client " + type.name() + ": " + reason);
     }
 
     @Override

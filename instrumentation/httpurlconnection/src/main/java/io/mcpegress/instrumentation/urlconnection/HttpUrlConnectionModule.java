@@ -7,10 +7,10 @@ import io.mcpegress.instrumentation.api.TypeInstrumentation.AdviceBinding;
 import java.util.List;
 import java.util.Set;
 
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static io.mcpegress.instrumentation.api.match.Matchers.isConstructor;
+import static io.mcpegress.instrumentation.api.match.Matchers.named;
+import static io.mcpegress.instrumentation.api.match.Matchers.takesArgument;
+import static io.mcpegress.instrumentation.api.match.Matchers.takesArguments;
 
 /**
  * {@code java.net.HttpURLConnection} and {@code HttpsURLConnection}. Both end up in

@@ -4,19 +4,19 @@ import io.mcpegress.instrumentation.api.InstrumentationModule;
 import io.mcpegress.instrumentation.api.TypeInstrumentation;
 import io.mcpegress.instrumentation.api.TypeInstrumentation.AdviceBinding;
 
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.matcher.ElementMatcher;
+import io.mcpegress.instrumentation.api.type.MethodShape;
+import io.mcpegress.instrumentation.api.match.Matcher;
 
 import java.util.List;
 import java.util.Set;
 
-import static net.bytebuddy.matcher.ElementMatchers.isBridge;
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static io.mcpegress.instrumentation.api.match.Matchers.isBridge;
+import static io.mcpegress.instrumentation.api.match.Matchers.isConstructor;
+import static io.mcpegress.instrumentation.api.match.Matchers.named;
+import static io.mcpegress.instrumentation.api.match.Matchers.namedOneOf;
+import static io.mcpegress.instrumentation.api.match.Matchers.not;
+import static io.mcpegress.instrumentation.api.match.Matchers.takesArgument;
+import static io.mcpegress.instrumentation.api.match.Matchers.takesArguments;
 
 /**
  * MCP awareness for servers built with the official MCP Java SDK (1.x and 2.x): every outbound
@@ -142,7 +142,7 @@ public final class McpJavaSdkModule implements InstrumentationModule {
     }
 
     /** {@code CompletableFuture}'s private {@code uni*Stage(Executor, fn)}, where every {@code then*Async} ends. */
-    private static AdviceBinding asyncStage(ElementMatcher.Junction<MethodDescription> name, String fnType,
+    private static AdviceBinding asyncStage(Matcher<MethodShape> name, String fnType,
                                             Class<?> advice) {
         return new AdviceBinding(name.and(takesArguments(2)).and(takesArgument(0, named("java.util.concurrent.Executor")))
                 .and(takesArgument(1, named(fnType))), advice.getName());

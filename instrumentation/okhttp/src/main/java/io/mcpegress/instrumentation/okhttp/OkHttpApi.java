@@ -1,17 +1,14 @@
 package io.mcpegress.instrumentation.okhttp;
 
-import net.bytebuddy.description.field.FieldDescription;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.method.MethodList;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
+import io.mcpegress.instrumentation.api.type.FieldShape;
+import io.mcpegress.instrumentation.api.type.MethodShape;
+import io.mcpegress.instrumentation.api.type.TypeShape;
+import io.mcpegress.instrumentation.api.match.Matcher;
 
 import java.util.function.Consumer;
 
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.returns;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static io.mcpegress.instrumentation.api.match.Matchers.declaresMethod;
+import static io.mcpegress.instrumentation.api.match.Matchers.isConstructor;
 
 /**
  * The OkHttp members the advice relies on, checked when a class is about to be instrumented. The
@@ -36,12 +33,12 @@ final class OkHttpApi {
     }
 
     /** {@code okhttp3.Address}: fields {@code url} and {@code proxy}; the url's scheme, host and port. */
-    static ElementMatcher<TypeDescription> address() {
+    static Matcher<TypeShape> address() {
         return new Requirement(address -> {
-            if (address.getDeclaredMethods().filter(isConstructor()).isEmpty()) {
+            if (!declaresMethod(isConstructor()).matches(address)) {
                 throw missing(address, "a constructor");
             }
-            TypeDescription url = field(address, "url", HTTP_URL).getType().asErasure();
+            TypeShape url = field(address, "url", HTTP_URL).type();
             field(address, "proxy", "java.net.Proxy");
             method(url, "scheme", "java.lang.String");
             method(url, "host", "java.lang.String");
@@ -54,30 +51,31 @@ final class OkHttpApi {
      * request.method(), the url's scheme(), host(), port(), encodedPath(), encodedQuery() and
      * encodedUsername(), response.code(), response.protocol().
      */
-    static ElementMatcher<TypeDescription> connectInterceptor() {
+    static Matcher<TypeShape> connectInterceptor() {
         return new Requirement(interceptor -> {
-            MethodDescription intercept = method(interceptor, "intercept", RESPONSE, CHAIN);
-            TypeDescription chain = intercept.getParameters().get(0).getType().asErasure();
-            TypeDescription request = method(chain, "request", REQUEST).getReturnType().asErasure();
+            MethodShape intercept = method(interceptor, "intercept", RESPONSE, CHAIN);
+            TypeShape chain = intercept.parameterType(0);
+            TypeShape request = method(chain, "request", REQUEST).returnType();
             method(request, "method", "java.lang.String");
-            TypeDescription url = method(request, "url", HTTP_URL).getReturnType().asErasure();
+            TypeShape url = method(request, "url", HTTP_URL).returnType();
             for (String part : new String[] {"scheme", "host", "encodedPath", "encodedQuery", "encodedUsername"}) {
                 method(url, part, "java.lang.String");
             }
             method(url, "port", "int");
-            TypeDescription response = intercept.getReturnType().asErasure();
+            TypeShape response = intercept.returnType();
             method(response, "code", "int");
             method(response, "protocol", PROTOCOL);
         });
     }
 
-    private static MethodDescription method(TypeDescription type, String name, String returnType, String... parameters) {
-        MethodList<MethodDescription.InDefinedShape> found = type.getDeclaredMethods()
-                .filter(named(name).and(takesArguments(parameters.length)).and(returns(named(returnType))));
-        for (MethodDescription.InDefinedShape m : found) {
+    private static MethodShape method(TypeShape type, String name, String returnType, String... parameters) {
+        for (MethodShape m : type.declaredMethods()) {
+            if (!m.name().equals(name) || m.parameterCount() != parameters.length || !m.returnType().name().equals(returnType)) {
+                continue;
+            }
             boolean same = true;
             for (int i = 0; i < parameters.length; i++) {
-                same &= m.getParameters().get(i).getType().asErasure().getName().equals(parameters[i]);
+                same &= m.parameterType(i).name().equals(parameters[i]);
             }
             if (same && !m.isStatic()) {
                 return m;
@@ -86,29 +84,29 @@ final class OkHttpApi {
         throw missing(type, "method " + returnType + " " + name + "(" + String.join(", ", parameters) + ")");
     }
 
-    private static FieldDescription field(TypeDescription type, String name, String fieldType) {
-        for (FieldDescription.InDefinedShape f : type.getDeclaredFields().filter(named(name))) {
-            if (!f.isStatic() && f.getType().asErasure().getName().equals(fieldType)) {
+    private static FieldShape field(TypeShape type, String name, String fieldType) {
+        for (FieldShape f : type.declaredFields()) {
+            if (f.name().equals(name) && !f.isStatic() && f.type().name().equals(fieldType)) {
                 return f;
             }
         }
         throw missing(type, "field " + fieldType + " " + name);
     }
 
-    private static IllegalStateException missing(TypeDescription type, String member) {
-        return new IllegalStateException("unsupported OkHttp version: " + type.getName() + " has no " + member);
+    private static IllegalStateException missing(TypeShape type, String member) {
+        return new IllegalStateException("unsupported OkHttp version: " + type.name() + " has no " + member);
     }
 
     /** Matches when the check passes; throws (reported by the agent) when the OkHttp API differs. */
-    private static final class Requirement implements ElementMatcher<TypeDescription> {
-        private final Consumer<TypeDescription> check;
+    private static final class Requirement implements Matcher<TypeShape> {
+        private final Consumer<TypeShape> check;
 
-        Requirement(Consumer<TypeDescription> check) {
+        Requirement(Consumer<TypeShape> check) {
             this.check = check;
         }
 
         @Override
-        public boolean matches(TypeDescription type) {
+        public boolean matches(TypeShape type) {
             check.accept(type);
             return true;
         }

@@ -3,20 +3,20 @@ package io.mcpegress.instrumentation.okhttp;
 import io.mcpegress.instrumentation.api.InstrumentationModule;
 import io.mcpegress.instrumentation.api.TypeInstrumentation;
 import io.mcpegress.instrumentation.api.TypeInstrumentation.AdviceBinding;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
+import io.mcpegress.instrumentation.api.type.MethodShape;
+import io.mcpegress.instrumentation.api.type.TypeShape;
+import io.mcpegress.instrumentation.api.match.Matcher;
 
 import java.util.List;
 
-import static net.bytebuddy.matcher.ElementMatchers.declaresField;
-import static net.bytebuddy.matcher.ElementMatchers.fieldType;
-import static net.bytebuddy.matcher.ElementMatchers.isAnnotatedWith;
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static io.mcpegress.instrumentation.api.match.Matchers.declaresField;
+import static io.mcpegress.instrumentation.api.match.Matchers.fieldType;
+import static io.mcpegress.instrumentation.api.match.Matchers.isAnnotatedWith;
+import static io.mcpegress.instrumentation.api.match.Matchers.isConstructor;
+import static io.mcpegress.instrumentation.api.match.Matchers.named;
+import static io.mcpegress.instrumentation.api.match.Matchers.not;
+import static io.mcpegress.instrumentation.api.match.Matchers.takesArgument;
+import static io.mcpegress.instrumentation.api.match.Matchers.takesArguments;
 
 /**
  * OkHttp 3.x, 4.x and 5.x. Two classes, present under the same names in every line since 3.x,
@@ -71,7 +71,7 @@ public final class OkHttpModule implements InstrumentationModule {
                         new AdviceBinding(intercept(), UnwrapDenialAdvice.class.getName())));
     }
 
-    private static ElementMatcher.Junction<MethodDescription> intercept() {
+    private static Matcher<MethodShape> intercept() {
         return named("intercept").and(takesArguments(1)).and(takesArgument(0, named(OkHttpApi.CHAIN)));
     }
 
@@ -82,7 +82,7 @@ public final class OkHttpModule implements InstrumentationModule {
      * cannot resolve (the type pool drops such annotations), the field alone a future line that
      * brought the field back.
      */
-    private static ElementMatcher.Junction<TypeDescription> okHttp3() {
+    private static Matcher<TypeShape> okHttp3() {
         return not(isAnnotatedWith(named("kotlin.Metadata")))
                 .and(declaresField(named("client").and(fieldType(named("okhttp3.OkHttpClient")))));
     }

@@ -1,12 +1,10 @@
 package io.mcpegress.instrumentation.okhttp;
 
 import io.mcpegress.instrumentation.api.TypeInstrumentation;
+import io.mcpegress.instrumentation.api.ModuleWeaving;
+import io.mcpegress.instrumentation.api.type.TypeShape;
+import io.mcpegress.instrumentation.api.type.TypeShapes;
 import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.pool.TypePool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -37,20 +35,15 @@ class OkHttpModuleTest {
             "okhttp-${okhttp4.version}.jar, io.mcpegress.instrumentation.okhttp.ExchangeAdvice",
             "okhttp-jvm-${okhttp5.version}.jar, io.mcpegress.instrumentation.okhttp.ExchangeAdvice"})
     void eachLineIsInstrumentedByExactlyOneAdvicePerType(String jarPattern, String exchangeAdvice) throws IOException {
-        try (ClassFileLocator jar = ClassFileLocator.ForJarFile.of(jar(jarPattern).toFile())) {
-            ClassFileLocator library = new ClassFileLocator.Compound(jar, ClassFileLocator.ForClassLoader.ofBootLoader());
-            // what the agent uses: lazy resolution, so annotation types (kotlin.Metadata) need not be present
-            TypePool pool = new TypePool.Default.WithLazyResolution(new TypePool.CacheProvider.Simple(), library,
-                    TypePool.Default.ReaderMode.FAST);
-
-            assertThat(weave(pool, library, ADDRESS)).containsExactly(RouteAddressAdvice.class.getName());
-            assertThat(weave(pool, library, CONNECT_INTERCEPTOR)).containsExactly(exchangeAdvice);
-        }
+        // the jar and the JDK only: annotation types (kotlin.Metadata) are named, never read
+        ClassLoader library = ModuleWeaving.jarFirst(jar(jarPattern), ClassLoader.getPlatformClassLoader());
+        assertThat(ModuleWeaving.weave(instrumentations, library, ADDRESS)).containsExactly(RouteAddressAdvice.class.getName());
+        assertThat(ModuleWeaving.weave(instrumentations, library, CONNECT_INTERCEPTOR)).containsExactly(exchangeAdvice);
     }
 
     @Test
     void aClassLackingAFieldTheAdviceReadsFailsLoudly() {
-        TypeDescription address = new ByteBuddy().subclass(Object.class).name(ADDRESS).make().getTypeDescription();
+        TypeShape address = stub(ADDRESS);
 
         assertThatThrownBy(() -> instrumentations.forEach(i -> i.typeMatcher().matches(address)))
                 .isInstanceOf(IllegalStateException.class)
@@ -59,8 +52,7 @@ class OkHttpModuleTest {
 
     @Test
     void aClassLackingTheHookedMethodFailsLoudly() {
-        TypeDescription interceptor = new ByteBuddy().subclass(Object.class).name(CONNECT_INTERCEPTOR).make()
-                .getTypeDescription();
+        TypeShape interceptor = stub(CONNECT_INTERCEPTOR);
 
         assertThatThrownBy(() -> instrumentations.forEach(i -> i.typeMatcher().matches(interceptor)))
                 .isInstanceOf(IllegalStateException.class)
@@ -69,33 +61,15 @@ class OkHttpModuleTest {
 
     @Test
     void otherTypesAreNeverInspected() {
-        TypeDescription other = new ByteBuddy().subclass(Object.class).name("okhttp3.OkHttpClient").make()
-                .getTypeDescription();
+        TypeShape other = stub("okhttp3.OkHttpClient");
 
         assertThat(instrumentations).noneMatch(i -> i.typeMatcher().matches(other));
     }
 
-    /** Applies every matching instrumentation to the type; returns the advice class names applied. */
-    private List<String> weave(TypePool pool, ClassFileLocator library, String typeName) {
-        TypeDescription type = pool.describe(typeName).resolve();
-        ClassFileLocator adviceLocator = new ClassFileLocator.Compound(library,
-                ClassFileLocator.ForClassLoader.of(OkHttpModuleTest.class.getClassLoader()));
-        TypePool advicePool = TypePool.Default.of(adviceLocator);
-        return instrumentations.stream()
-                .filter(i -> i.typeMatcher().matches(type))
-                .flatMap(i -> i.adviceBindings().stream())
-                .peek(binding -> {
-                    assertThat(type.getDeclaredMethods().filter(binding.methods()))
-                            .as(binding.adviceClassName() + " hooks a method of " + typeName).isNotEmpty();
-                    // fails like the agent's transformation would: unknown field, incompatible types, ...
-                    new ByteBuddy().with(TypeValidation.DISABLED)
-                            .redefine(type, library)
-                            .visit(Advice.to(advicePool.describe(binding.adviceClassName()).resolve(), adviceLocator)
-                                    .on(binding.methods()))
-                            .make();
-                })
-                .map(TypeInstrumentation.AdviceBinding::adviceClassName)
-                .toList();
+    /** An empty class of that name, as a library version lacking everything would have it. */
+    private static TypeShape stub(String name) {
+        byte[] classfile = new ByteBuddy().subclass(Object.class).name(name).make().getBytes();
+        return new TypeShapes(OkHttpModuleTest.class.getClassLoader(), name, classfile).describe(name);
     }
 
     private static Path jar(String pattern) {

@@ -7,9 +7,9 @@ import io.mcpegress.instrumentation.api.TypeInstrumentation.AdviceBinding;
 import java.util.List;
 import java.util.Set;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static io.mcpegress.instrumentation.api.match.Matchers.named;
+import static io.mcpegress.instrumentation.api.match.Matchers.takesArgument;
+import static io.mcpegress.instrumentation.api.match.Matchers.takesArguments;
 
 /**
  * The socket-level backstop: every outbound TCP connect of the JVM, whichever library made it.

@@ -1,4 +1,4 @@
-package io.mcpegress.agent.advice;
+package io.mcpegress.instrumentation.api.weave;
 
 /**
  * Finds the field an {@code @Advice.FieldValue} names, as ByteBuddy does: declared by the advised

@@ -1,4 +1,4 @@
-package io.mcpegress.agent.advice;
+package io.mcpegress.instrumentation.api.weave;
 
 import net.bytebuddy.jar.asm.AnnotationVisitor;
 import net.bytebuddy.jar.asm.ClassReader;
