@@ -485,7 +485,7 @@ final class AdvisedMethod extends MethodVisitor {
 
     private FieldLookup.Field field(String name) {
         FieldLookup.Field f = fields.find(name);
-        if (f.isStatic() == false && isStatic) {
+        if (!f.isStatic() && isStatic) {
             throw unsupported("@Advice.FieldValue(\"" + name + "\") is an instance field, read from a static method");
         }
         return f;
