@@ -11,10 +11,10 @@ public interface Matcher<T> {
     boolean matches(T target);
 
     default <U extends T> Matcher<U> and(Matcher<? super U> other) {
-        return new Matchers.And<>(this, other);
+        return new Matchers.Junction<>(this, other, true);
     }
 
     default <U extends T> Matcher<U> or(Matcher<? super U> other) {
-        return new Matchers.Or<>(this, other);
+        return new Matchers.Junction<>(this, other, false);
     }
 }

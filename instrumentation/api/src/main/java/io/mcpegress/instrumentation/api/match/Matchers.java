@@ -71,43 +71,26 @@ public final class Matchers {
         return new AnnotatedWith(annotationType);
     }
 
-    static final class And<T> implements Matcher<T> {
+    /** Both or either of two matchers. */
+    static final class Junction<T> implements Matcher<T> {
         private final Matcher<? super T> left;
         private final Matcher<? super T> right;
+        private final boolean both;
 
-        And(Matcher<? super T> left, Matcher<? super T> right) {
+        Junction(Matcher<? super T> left, Matcher<? super T> right, boolean both) {
             this.left = left;
             this.right = right;
+            this.both = both;
         }
 
         @Override
         public boolean matches(T target) {
-            return left.matches(target) && right.matches(target);
+            return both ? left.matches(target) && right.matches(target) : left.matches(target) || right.matches(target);
         }
 
         @Override
         public String toString() {
-            return "(" + left + " and " + right + ")";
-        }
-    }
-
-    static final class Or<T> implements Matcher<T> {
-        private final Matcher<? super T> left;
-        private final Matcher<? super T> right;
-
-        Or(Matcher<? super T> left, Matcher<? super T> right) {
-            this.left = left;
-            this.right = right;
-        }
-
-        @Override
-        public boolean matches(T target) {
-            return left.matches(target) || right.matches(target);
-        }
-
-        @Override
-        public String toString() {
-            return "(" + left + " or " + right + ")";
+            return "(" + left + (both ? " and " : " or ") + right + ")";
         }
     }
 
