@@ -107,11 +107,14 @@ public final class LoadClient {
         run(caller, 8, warmup, null);
         Histogram seq = new Histogram();
         long cpu0 = processCpuNanos();
+        long writer0 = auditWriterCpuNanos();
         long seqCount = run(caller, 1, measure, seq);
         long cpu1 = processCpuNanos();
+        long writer1 = auditWriterCpuNanos();
         Histogram par = new Histogram();
         long parCount = run(caller, 8, measure, par);
         long cpu2 = processCpuNanos();
+        long writer2 = auditWriterCpuNanos();
 
         for (int i = 0; i < 3; i++) {
             System.gc();
@@ -128,10 +131,11 @@ public final class LoadClient {
         int loaded = ManagementFactory.getClassLoadingMXBean().getLoadedClassCount();
         System.out.printf(java.util.Locale.ROOT,
                 "RESULT client=%s seq_rps=%.1f seq_p50_us=%.2f seq_p99_us=%.2f par_rps=%.1f par_p50_us=%.2f par_p99_us=%.2f "
-                        + "seq_cpu_us=%.2f par_cpu_us=%.2f heap_mb=%.2f metaspace_mb=%.2f nonheap_mb=%.2f classes=%d requests=%d%n",
+                        + "seq_cpu_us=%.2f par_cpu_us=%.2f seq_writer_cpu_us=%.2f par_writer_cpu_us=%.2f heap_mb=%.2f metaspace_mb=%.2f nonheap_mb=%.2f classes=%d requests=%d%n",
                 client, seqCount / (double) measure, seq.percentileMicros(50), seq.percentileMicros(99),
                 parCount / (double) measure, par.percentileMicros(50), par.percentileMicros(99),
                 (cpu1 - cpu0) / 1000.0 / seqCount, (cpu2 - cpu1) / 1000.0 / parCount,
+                (writer1 - writer0) / 1000.0 / seqCount, (writer2 - writer1) / 1000.0 / parCount,
                 heap / 1048576.0, metaspace / 1048576.0, nonHeap / 1048576.0, loaded,
                 ALL.get());
         System.out.flush();
@@ -146,6 +150,24 @@ public final class LoadClient {
      */
     static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** Name of our agent's audit writer thread (AuditPipeline). */
+    static final String AUDIT_WRITER_THREAD = "mcp-egress-audit-writer";
+
+    /**
+     * CPU time (user + system) of our agent's audit writer thread so far, 0 without it: splits what
+     * the agent costs per request into the writer's work (encoding, hash chain, write(2)) and the
+     * rest (the hooks on the application threads, and what sharing the cores does to everyone).
+     */
+    static long auditWriterCpuNanos() {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals(AUDIT_WRITER_THREAD)) {
+                long ns = ManagementFactory.getThreadMXBean().getThreadCpuTime(t.getId());
+                return Math.max(0, ns);
+            }
+        }
+        return 0;
     }
 
     /** Runs the caller on n threads for the given seconds; returns the number of calls made. */

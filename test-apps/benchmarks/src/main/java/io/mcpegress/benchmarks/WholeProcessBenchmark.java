@@ -35,7 +35,7 @@ public final class WholeProcessBenchmark {
     static final String[] STARTUP_CONFIGS = {"none", "audit-cold", "audit", "policy50", "otel"};
     static final String[] CLIENTS = {"jdk", "huc", "okhttp", "apache5"};
     static final String[] METRICS = {"seq_rps", "seq_p50_us", "seq_p99_us", "par_rps", "par_p50_us", "par_p99_us",
-        "seq_cpu_us", "par_cpu_us", "heap_mb", "metaspace_mb", "classes"};
+        "seq_cpu_us", "par_cpu_us", "seq_writer_cpu_us", "par_writer_cpu_us", "heap_mb", "metaspace_mb", "classes"};
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = new LinkedHashMap<>();
@@ -92,8 +92,10 @@ public final class WholeProcessBenchmark {
                         cmd.add(url);
                         cmd.add(String.valueOf(warmup));
                         cmd.add(String.valueOf(measure));
+                        long serverCpu0 = LoadClient.processCpuNanos(); // the loopback server is this JVM
                         Result r = exec(cmd, out.resolve("load-" + client + "-" + config + ".stderr.log"),
                                 warmup + 2L * measure + 120);
+                        long serverCpu = LoadClient.processCpuNanos() - serverCpu0;
                         String line = r.resultLine;
                         if (r.exit != 0 || line == null) {
                             throw new IllegalStateException(client + "/" + config + " exited " + r.exit
@@ -104,6 +106,9 @@ public final class WholeProcessBenchmark {
                             values.computeIfAbsent(key(client, config, m), k -> new ArrayList<>())
                                     .add(Double.parseDouble(kv.get(m)));
                         }
+                        // over the whole child run (warm-up included): the parent does nothing else meanwhile
+                        values.computeIfAbsent(key(client, config, "server_cpu_us"), k -> new ArrayList<>())
+                                .add(serverCpu / 1000.0 / Long.parseLong(kv.get("requests")));
                         if (config.equals("audit") || config.equals("policy50")) {
                             long events = countLines(audit);
                             long requests = Long.parseLong(kv.get("requests"));
@@ -272,6 +277,7 @@ public final class WholeProcessBenchmark {
                 + "the loopback server runs in another JVM). Less sensitive to neighbours than req/s: what each "
                 + "configuration costs. Added = configuration minus no agent:\n\n");
         addedTable(sb, values, new String[][]{{"seq_cpu_us", "1 thread"}, {"par_cpu_us", "8 threads"}});
+        boundTable(sb, values);
         sb.append(String.format(Locale.ROOT, "%nStart-up: wall time of a JVM that makes one JDK HttpClient call and exits, "
                 + "median of %d runs, ms:%n%n", startupReps));
         sb.append("| | no agent | audit-only, no weave cache (first start) | audit-only | 50 rules | OTel agent |\n"
@@ -306,6 +312,35 @@ public final class WholeProcessBenchmark {
         }
         sb.append('\n');
         return sb.toString();
+    }
+
+    /**
+     * What bounds throughput with 8 threads: both cores are busy (the client and the loopback
+     * server), so req/s follows the CPU per request of the two together, and a ratio of 0.97 allows
+     * the agent base * (1 / 0.97 - 1) of added CPU per request. Set beside it what the agent adds
+     * and how much of that is its audit writer thread alone.
+     */
+    private static void boundTable(StringBuilder sb, Map<String, List<Double>> values) {
+        sb.append("\nWhat bounds throughput with 8 threads, µs of CPU per request. Both cores are busy, so req/s follows "
+                + "the CPU per request of client and loopback server together; 0.97 of no agent's req/s leaves the agent "
+                + "3.1 % of that. The audit writer is the agent's `mcp-egress-audit-writer` thread alone (encoding, hash "
+                + "chain, write(2)); the rest of what the agent adds is its hooks on the application threads and what "
+                + "sharing two cores with one more busy thread costs everyone:\n\n");
+        sb.append("| workload | no agent: client + server | 0.97 allows | audit-only adds | of which audit writer "
+                + "| 50 rules add | of which audit writer | OTel agent adds |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (String client : CLIENTS) {
+            double clientCpu = median(values.get(key(client, "none", "par_cpu_us")));
+            double base = clientCpu + median(values.get(key(client, "none", "server_cpu_us")));
+            sb.append("| ").append(clientName(client)).append(" | ").append(fmt(base, 1))
+                    .append(" | ").append(fmt(base * (1 / 0.97 - 1), 1));
+            for (String config : new String[]{"audit", "policy50"}) {
+                sb.append(" | ").append(signed(median(values.get(key(client, config, "par_cpu_us"))) - clientCpu, 1))
+                        .append(" | ").append(fmt(median(values.get(key(client, config, "par_writer_cpu_us"))), 1));
+            }
+            sb.append(" | ").append(signed(median(values.get(key(client, "otel", "par_cpu_us"))) - clientCpu, 1))
+                    .append(" |\n");
+        }
     }
 
     /** Per client and row {metric, label}: no agent, then each agent configuration and what it adds. */
