@@ -46,14 +46,6 @@ public final class AuditPipeline implements AutoCloseable {
     private static final long LINGER_NANOS = 10_000_000;
 
     private static final int BATCH = 512;
-    /**
-     * The writer yields its core after this many events of a batch. A batch costs the writer a few
-     * microseconds per event; written in one go it held a core for tens of microseconds, and an
-     * application thread that became runnable on that core waited for it: +60 to +100 µs on the
-     * 99th percentile of sequential calls on 2 cores. Yielding this often took that to +3 to +40 µs
-     * for well under a microsecond per event (a sched_yield with nothing else to run returns at once).
-     */
-    private static final int YIELD_EVERY = 2;
     private static final long POLL_MILLIS = 200;
     /**
      * Queued by {@link #close} so that a writer blocked in {@code poll} wakes at once instead of
@@ -83,6 +75,8 @@ public final class AuditPipeline implements AutoCloseable {
     private final OverflowPolicy overflow;
     private final long heartbeatNanos;
     private final Thread writer;
+    /** When the writer yields its core during a batch (writer thread only). */
+    private final CoreSharing coreSharing = new CoreSharing();
     private final AtomicLong exchanges = new AtomicLong();
     private final AtomicLong denied = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
@@ -280,10 +274,13 @@ public final class AuditPipeline implements AutoCloseable {
 
     private void writeBatch(List<? extends AuditRecord> batch) {
         synchronized (writeLock) {
-            int n = 0;
+            boolean onWriter = Thread.currentThread() == writer;
+            if (onWriter) {
+                coreSharing.batchStarts();
+            }
             for (AuditRecord r : batch) {
-                if (++n % YIELD_EVERY == 0 && Thread.currentThread() == writer) {
-                    Thread.yield();
+                if (onWriter) {
+                    coreSharing.nextEvent();
                 }
                 try {
                     ByteArrayOutputStream line = encoder().encode(r);

@@ -23,7 +23,9 @@ import java.util.Arrays;
  * {@link AuditPipeline} + {@link ChainedEncoder} (SHA-256 chain) over ECS or OCSF, a fresh
  * {@link RequestTarget} per event (the writer redacts and joins the URL once per real event), to
  * a {@link RotatingFileSink} (its defaults: one write per batch) or to a sink that discards (the encoder's share alone).
- * Usage: {@code WriterCpu dir [N] [rounds]}; prints one line per configuration, median of the rounds.
+ * With {@code competing} threads that spin while the writer works, the cores are saturated as
+ * with 8 client threads on 2 cores: what the writer's yields cost when each one is a context switch.
+ * Usage: {@code WriterCpu dir [N] [rounds] [competing]}; prints one line per configuration, median of the rounds.
  */
 public final class WriterCpu {
 
@@ -31,6 +33,7 @@ public final class WriterCpu {
         Path dir = Path.of(args.length > 0 ? args[0] : System.getProperty("java.io.tmpdir"));
         int n = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        int competing = args.length > 3 ? Integer.parseInt(args[3]) : 0;
         Files.createDirectories(dir);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         AuditEvent[] events = new AuditEvent[n];
@@ -51,6 +54,18 @@ public final class WriterCpu {
                     for (AuditEvent e : events) {
                         pipeline.offer(e);
                     }
+                    java.util.concurrent.atomic.AtomicBoolean spin = new java.util.concurrent.atomic.AtomicBoolean(true);
+                    Thread[] spinners = new Thread[competing];
+                    for (int k = 0; k < competing; k++) {
+                        spinners[k] = new Thread(() -> {
+                            long x = 0;
+                            while (spin.get()) {
+                                x += x * 31 + 7; // keeps a core busy
+                            }
+                            sinkValue = x;
+                        }, "competing-" + k);
+                        spinners[k].start();
+                    }
                     pipeline.start();
                     Thread writer = Thread.getAllStackTraces().keySet().stream()
                             .filter(t -> t.getName().equals("mcp-egress-audit-writer")).findFirst().orElseThrow();
@@ -59,17 +74,23 @@ public final class WriterCpu {
                         Thread.sleep(1);
                     }
                     long cpu1 = threads.getThreadCpuTime(writer.getId());
+                    spin.set(false);
+                    for (Thread t : spinners) {
+                        t.join();
+                    }
                     pipeline.close();
                     sink.close();
                     Files.deleteIfExists(path);
                     nsPerEvent[r] = (cpu1 - cpu0) / (double) n;
                 }
                 Arrays.sort(nsPerEvent);
-                System.out.printf("WRITER_CPU format=%s sink=%s events=%d rounds=%d median_cpu_ns_per_event=%.0f min=%.0f%n",
-                        format, file ? "file" : "discard", n, rounds, nsPerEvent[rounds / 2], nsPerEvent[0]);
+                System.out.printf("WRITER_CPU format=%s sink=%s competing=%d events=%d rounds=%d median_cpu_ns_per_event=%.0f min=%.0f%n",
+                        format, file ? "file" : "discard", competing, n, rounds, nsPerEvent[rounds / 2], nsPerEvent[0]);
             }
         }
     }
+
+    static volatile long sinkValue;
 
     private static final class Discard implements AuditSink {
         @Override
