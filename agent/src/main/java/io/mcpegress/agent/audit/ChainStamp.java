@@ -17,7 +17,13 @@ public final class ChainStamp {
     public static final String SHA256 = "sha256";
     public static final String HMAC_SHA256 = "hmac-sha256";
 
+    /** {@code "hash":"000…"}: the field the hash is patched into. */
+    static final byte[] HASH_FIELD = ("\"" + HASH_KEY + "\":\"" + HASH_PLACEHOLDER + "\"")
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     private final String run;
+    /** The chain object's opening and its fields that never change (algorithm, run), as first encoded. */
+    private byte[] encodedHead;
     private final String algorithm;
     private long sequence;
     private String prevHash = HASH_PLACEHOLDER;
@@ -28,11 +34,18 @@ public final class ChainStamp {
      */
     static void writeChainObject(JsonLineWriter g, ChainStamp chain) {
         if (chain != null) {
-            g.startObject(Fields.CHAIN);
-            g.string(Fields.ALG, chain.algorithm());
-            g.string(Fields.RUN, chain.run());
+            byte[] head = chain.encodedHead;
+            if (head != null) {
+                g.preEncodedFields(head);
+            } else {
+                int from = g.fieldsStart();
+                g.startObject(Fields.CHAIN);
+                g.string(Fields.ALG, chain.algorithm());
+                g.string(Fields.RUN, chain.run());
+                chain.encodedHead = g.copyFrom(from);
+            }
             g.string(Fields.PREV_HASH, chain.prevHash());
-            g.string(Fields.HASH, HASH_PLACEHOLDER);
+            g.preEncodedFields(HASH_FIELD);
             g.endObject();
         }
     }

@@ -21,8 +21,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class ChainedEncoder implements AuditEncoder {
 
-    private static final byte[] HASH_FIELD = ("\"" + ChainStamp.HASH_KEY + "\":\"" + ChainStamp.HASH_PLACEHOLDER + "\"")
-            .getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HASH_FIELD = ChainStamp.HASH_FIELD;
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     private final ChainableEncoder inner;

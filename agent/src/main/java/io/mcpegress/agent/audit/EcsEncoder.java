@@ -23,6 +23,10 @@ public final class EcsEncoder implements ChainableEncoder {
     private final JsonLineWriter g = new JsonLineWriter(buffer);
     private final ProcessIdentity identity;
     private ChainStamp chain;
+    /** {@code url} and {@code destination} of the targets called lately, encoded. */
+    private final TargetFragments targetFragments = new TargetFragments(2);
+    private static final TargetFragments.FragmentWriter URL_FIELDS = EcsEncoder::writeUrl;
+    private static final TargetFragments.FragmentWriter DESTINATION_FIELDS = EcsEncoder::writeDestination;
     /** {@link #writeIdentity}'s fields as encoded the first time: the same bytes on every line. */
     private byte[] identityFields;
 
@@ -147,23 +151,8 @@ public final class EcsEncoder implements ChainableEncoder {
             g.endObject();
 
             RequestTarget t = e.target();
-            g.startObject(Fields.URL);
-            t.writeFull(g, Fields.FULL);
-            g.string(Fields.SCHEME, t.scheme());
-            if (t.host() != null) {
-                g.string(Fields.DOMAIN, t.host());
-            }
-            if (t.port() > 0) {
-                g.number(Fields.PORT, t.port());
-            }
-            g.string(Fields.PATH, t.path());
-            if (t.query() != null) {
-                g.string(Fields.QUERY, t.query());
-            }
-            if (t.username() != null) {
-                g.string(Fields.USERNAME, t.username());
-            }
-            g.endObject();
+            targetFragments.select(t);
+            targetFragments.write(g, 0, t, URL_FIELDS);
 
             g.startObject(Fields.HTTP);
             g.startObject(Fields.REQUEST);
@@ -179,15 +168,7 @@ public final class EcsEncoder implements ChainableEncoder {
             }
             g.endObject();
 
-            g.startObject(Fields.DESTINATION);
-            if (t.host() != null) {
-                g.string(Fields.ADDRESS, t.host());
-                g.string(t.hostIsIp() ? Fields.IP : Fields.DOMAIN, t.host());
-            }
-            if (t.port() > 0) {
-                g.number(Fields.PORT, t.port());
-            }
-            g.endObject();
+            targetFragments.write(g, 1, t, DESTINATION_FIELDS);
 
             if (e.errorType() != null) {
                 g.startObject(Fields.ERROR);
@@ -238,6 +219,40 @@ public final class EcsEncoder implements ChainableEncoder {
             g.endObject();
             g.endObject();
         }
+    }
+
+    /** The {@code url} object: the redacted full URL and its parts. */
+    private static void writeUrl(JsonLineWriter g, RequestTarget t) {
+        g.startObject(Fields.URL);
+        t.writeFull(g, Fields.FULL);
+        g.string(Fields.SCHEME, t.scheme());
+        if (t.host() != null) {
+            g.string(Fields.DOMAIN, t.host());
+        }
+        if (t.port() > 0) {
+            g.number(Fields.PORT, t.port());
+        }
+        g.string(Fields.PATH, t.path());
+        if (t.query() != null) {
+            g.string(Fields.QUERY, t.query());
+        }
+        if (t.username() != null) {
+            g.string(Fields.USERNAME, t.username());
+        }
+        g.endObject();
+    }
+
+    /** The {@code destination} object: address, IP or domain, port. */
+    private static void writeDestination(JsonLineWriter g, RequestTarget t) {
+        g.startObject(Fields.DESTINATION);
+        if (t.host() != null) {
+            g.string(Fields.ADDRESS, t.host());
+            g.string(t.hostIsIp() ? Fields.IP : Fields.DOMAIN, t.host());
+        }
+        if (t.port() > 0) {
+            g.number(Fields.PORT, t.port());
+        }
+        g.endObject();
     }
 
     /** An event about the agent itself: {@code event.action} names the kind, details under {@code mcp.egress}. */

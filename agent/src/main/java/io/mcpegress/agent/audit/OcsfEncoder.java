@@ -27,6 +27,10 @@ public final class OcsfEncoder implements ChainableEncoder {
     private final JsonLineWriter g = new JsonLineWriter(buffer);
     private final ProcessIdentity identity;
     private ChainStamp chain;
+    /** {@code http_request.url} and {@code dst_endpoint} of the targets called lately, encoded. */
+    private final TargetFragments targetFragments = new TargetFragments(2);
+    private static final TargetFragments.FragmentWriter URL_FIELDS = OcsfEncoder::writeUrl;
+    private static final TargetFragments.FragmentWriter DESTINATION_FIELDS = OcsfEncoder::writeDestination;
 
     public OcsfEncoder(ProcessIdentity identity) {
         this.identity = identity;
@@ -80,20 +84,8 @@ public final class OcsfEncoder implements ChainableEncoder {
 
         g.startObject(Fields.HTTP_REQUEST);
         g.string(Fields.HTTP_METHOD, e.method());
-        g.startObject(Fields.URL);
-        g.string(Fields.URL_STRING, t.full());
-        g.string(Fields.SCHEME, t.scheme());
-        if (t.host() != null) {
-            g.string(Fields.HOSTNAME, t.host());
-        }
-        if (t.port() > 0) {
-            g.number(Fields.PORT, t.port());
-        }
-        g.string(Fields.PATH, t.path());
-        if (t.query() != null) {
-            g.string(Fields.QUERY_STRING, t.query());
-        }
-        g.endObject();
+        targetFragments.select(t);
+        targetFragments.write(g, 0, t, URL_FIELDS);
         if (e.httpVersion() != null) {
             g.string(Fields.VERSION, e.httpVersion());
         }
@@ -104,14 +96,7 @@ public final class OcsfEncoder implements ChainableEncoder {
             g.endObject();
             g.number(Fields.HTTP_STATUS, e.statusCode());
         }
-        g.startObject(Fields.DST_ENDPOINT);
-        if (t.host() != null) {
-            g.string(t.hostIsIp() ? Fields.IP : Fields.HOSTNAME, t.host());
-        }
-        if (t.port() > 0) {
-            g.number(Fields.PORT, t.port());
-        }
-        g.endObject();
+        targetFragments.write(g, 1, t, DESTINATION_FIELDS);
         writeProxy(g, e.proxy());
 
         // security_control profile: what the policy did
@@ -272,6 +257,36 @@ public final class OcsfEncoder implements ChainableEncoder {
     /** The proxy string {@link #proxyEndpoint} parsed last, and what it gave (the proxy is nearly always the same). */
     private String lastProxy;
     private ProxyEndpoint lastEndpoint;
+
+    /** The {@code url} object of {@code http_request}: the redacted URL string and its parts. */
+    private static void writeUrl(JsonLineWriter g, RequestTarget t) {
+        g.startObject(Fields.URL);
+        g.string(Fields.URL_STRING, t.full());
+        g.string(Fields.SCHEME, t.scheme());
+        if (t.host() != null) {
+            g.string(Fields.HOSTNAME, t.host());
+        }
+        if (t.port() > 0) {
+            g.number(Fields.PORT, t.port());
+        }
+        g.string(Fields.PATH, t.path());
+        if (t.query() != null) {
+            g.string(Fields.QUERY_STRING, t.query());
+        }
+        g.endObject();
+    }
+
+    /** The {@code dst_endpoint} object: IP or hostname, port. */
+    private static void writeDestination(JsonLineWriter g, RequestTarget t) {
+        g.startObject(Fields.DST_ENDPOINT);
+        if (t.host() != null) {
+            g.string(t.hostIsIp() ? Fields.IP : Fields.HOSTNAME, t.host());
+        }
+        if (t.port() > 0) {
+            g.number(Fields.PORT, t.port());
+        }
+        g.endObject();
+    }
 
     private void writeProxy(JsonLineWriter g, String proxy) {
         if (proxy == null) {

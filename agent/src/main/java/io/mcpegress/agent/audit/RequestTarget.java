@@ -188,6 +188,25 @@ public final class RequestTarget {
         g.endString();
     }
 
+    /**
+     * Whether {@code o} names the same destination: every part an audit line is made from is equal
+     * (the query as given, so equal redacted forms follow).
+     */
+    boolean sameDestination(RequestTarget o) {
+        return port == o.port && scheme.equals(o.scheme) && path.equals(o.path)
+                && java.util.Objects.equals(host, o.host) && java.util.Objects.equals(rawQuery, o.rawQuery)
+                && java.util.Objects.equals(username, o.username);
+    }
+
+    /** A hash of the parts {@link #sameDestination} compares. */
+    int destinationHash() {
+        int h = java.util.Objects.hashCode(host);
+        h = 31 * h + path.hashCode();
+        h = 31 * h + java.util.Objects.hashCode(rawQuery);
+        h = 31 * h + port;
+        return h ^ (h >>> 16);
+    }
+
     /** True when the host is an IPv4 or IPv6 literal rather than a name. */
     public boolean hostIsIp() {
         if (host == null || host.isEmpty()) {

@@ -1,0 +1,76 @@
+package io.mcpegress.agent.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class TargetFragmentsTest {
+
+    private static final byte[] URL = JsonLineWriter.name("url");
+
+    private final TargetFragments fragments = new TargetFragments(1);
+    private int writes;
+
+    private final TargetFragments.FragmentWriter counting = (g, t) -> {
+        writes++;
+        g.string(URL, t.full());
+    };
+
+    private String line(RequestTarget t, TargetFragments.FragmentWriter writer) {
+        LineBuffer buffer = new LineBuffer();
+        JsonLineWriter g = new JsonLineWriter(buffer).startLine();
+        g.string(JsonLineWriter.name("before"), "x");
+        fragments.select(t);
+        fragments.write(g, 0, t, writer);
+        g.string(JsonLineWriter.name("after"), "y");
+        g.endLine();
+        return buffer.toString(StandardCharsets.UTF_8);
+    }
+
+    private static RequestTarget target(String query) {
+        return RequestTarget.create("https", "api.example.com", -1, "/v1/search", query, null);
+    }
+
+    @Test
+    void anEqualTargetBuiltAnewIsCopiedInNotWrittenAgain() {
+        String first = line(target("q=mcp&api_key=one"), counting);
+        String second = line(target("q=mcp&api_key=one"), counting);
+
+        assertThat(writes).isEqualTo(1);
+        assertThat(second).isEqualTo(first)
+                .isEqualTo("{\"before\":\"x\",\"url\":\"https://api.example.com/v1/search?q=mcp&api_key=REDACTED\",\"after\":\"y\"}\n");
+    }
+
+    @Test
+    void anotherQueryPortOrUserIsAnotherDestination() {
+        line(target("q=a"), counting);
+        line(target("q=b"), counting);
+        line(RequestTarget.create("https", "api.example.com", 8443, "/v1/search", "q=b", null), counting);
+        line(RequestTarget.create("https", "api.example.com", 8443, "/v1/search", "q=b", "bob"), counting);
+
+        assertThat(writes).isEqualTo(4);
+    }
+
+    @Test
+    void manyDestinationsKeepAtMostOneTargetPerSlot() {
+        for (int i = 0; i < 10 * TargetFragments.SLOTS; i++) {
+            String l = line(target("page=" + i), counting);
+            assertThat(l).contains("page=" + i + "\"");
+        }
+        assertThat(writes).isEqualTo(10 * TargetFragments.SLOTS);
+    }
+
+    @Test
+    void aFragmentWhoseWriterFailedIsNotKept() {
+        RequestTarget t = target("q=1");
+        assertThatThrownBy(() -> line(t, (g, x) -> {
+            g.string(URL, "half");
+            throw new IllegalStateException("writer failed");
+        })).isInstanceOf(IllegalStateException.class);
+
+        assertThat(line(t, counting)).contains("\"url\":\"https://api.example.com/v1/search?q=1\"");
+        assertThat(writes).isEqualTo(1);
+    }
+}
