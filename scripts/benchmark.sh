@@ -49,19 +49,10 @@ BENCH_JAR=$OUT/jars/benchmarks.jar
   echo "otel agent jar: $(stat -c %s "$OTEL_JAR") bytes ($(unzip -p "$OTEL_JAR" META-INF/MANIFEST.MF 2>/dev/null | grep -i '^Implementation-Version' | tr -d '\r' || true))"
 } | tee "$OUT/machine.txt" >&2
 
-# On a freshly booted VM, the first write to each page of guest memory makes the hypervisor back it:
-# dd measured 543 MB/s into never-touched page cache against 5.1 GB/s afterwards, and the audit
-# file's page cache then took 31 % of the writer thread's profile (3 % once touched). A server that
-# has run for a while has touched its memory long ago; so touch it once here (80 % of what is
-# available, in a JVM that exits at once), or the result depends on the VM's uptime. PRETOUCH=0 skips.
-if [[ "${PRETOUCH:-1}" != 0 ]]; then
-  avail_mb=$(awk '/^MemAvailable:/ {print int($2 / 1024)}' /proc/meminfo)
-  touch_mb=$((avail_mb * 8 / 10))
-  t0=$(date +%s)
-  "$JAVA" -Xms${touch_mb}m -Xmx${touch_mb}m -XX:+AlwaysPreTouch -XX:+UseParallelGC -version > /dev/null 2>&1 \
-    || echo "(pre-touch of ${touch_mb} MB failed; continuing)" >&2
-  echo "memory pre-touched: ${touch_mb} MB in $(($(date +%s) - t0)) s" | tee -a "$OUT/machine.txt" >&2
-fi
+# No memory pre-touch: on this kind of VM (virtio_balloon with free page reporting) pages freed by a
+# pre-touching JVM go back to the host within seconds, so a later first write to them faults on the
+# host again (dd: 1.2 GB/s into fresh page cache, 2.4 GB/s right after, 1.1 GB/s again 15 s later).
+# See "Found while benchmarking" in docs/performance.md.
 
 echo "== JMH hot-path microbenchmarks ($JMH_ARGS -prof gc)" >&2
 # shellcheck disable=SC2086

@@ -154,7 +154,10 @@ public class HotPathBenchmark {
     }
 
     static AuditEvent buildEvent() {
-        RequestTarget target = RequestTarget.of(TARGET);
+        return buildEvent(RequestTarget.of(TARGET));
+    }
+
+    static AuditEvent buildEvent(RequestTarget target) {
         return AuditEvent.builder()
                 .startEpochMillis(System.currentTimeMillis())
                 .durationNanos(1_234_567)
