@@ -51,7 +51,7 @@ class CoreSharingTest {
 
         writeEvents(1_000, 2_000); // 2 ms of writing
 
-        assertThat(yields - before).isBetween(9, 10); // every 200 µs instead of every 10
+        assertThat(yields - before).isBetween(39, 40); // every 50 µs instead of every 10
     }
 
     @Test
@@ -74,7 +74,7 @@ class CoreSharingTest {
         assertThat(sharing.saturated()).isTrue();
 
         yieldTakes = 0; // the load is gone
-        writeEvents(101, 2_000); // the next yield (after 200 µs) returns at once
+        writeEvents(26, 2_000); // the next yield (after 50 µs) returns at once
         assertThat(sharing.saturated()).isFalse();
         int before = yields;
         writeEvents(50, 2_000);
