@@ -1,7 +1,5 @@
 package io.mcpegress.agent.audit;
 
-import java.util.function.LongSupplier;
-
 /**
  * When the audit writer gives its core away in the middle of a batch.
  *
@@ -16,9 +14,10 @@ import java.util.function.LongSupplier;
  * {@link #SATURATED_SHARE_AFTER_NANOS}; the first yield that returns at once brings the short
  * interval back.
  *
- * <p>Writer thread only; not thread-safe.
+ * <p>Writer thread only; not thread-safe. Tests override {@link #now} and {@link #yieldCore}
+ * (methods, not lambdas: the pipeline is built in premain, where every lambda spins a class).
  */
-final class CoreSharing {
+class CoreSharing {
 
     /** Writing time after which the writer yields while there is spare CPU. */
     static final long SHARE_AFTER_NANOS = 10_000;
@@ -34,35 +33,31 @@ final class CoreSharing {
     /** Yields in a row that let another thread run before the cores count as saturated. */
     static final int SATURATED_AFTER = 8;
 
-    private final LongSupplier clock;
-    private final Runnable yield;
     private long writingSince;
     /** Consecutive yields that let another thread run, up to {@link #SATURATED_AFTER}. */
     private int offCpuYields;
 
-    CoreSharing() {
-        this(System::nanoTime, Thread::yield);
+    long now() {
+        return System.nanoTime();
     }
 
-    /** With another clock and yield, for tests. */
-    CoreSharing(LongSupplier clock, Runnable yield) {
-        this.clock = clock;
-        this.yield = yield;
+    void yieldCore() {
+        Thread.yield();
     }
 
     /** The writer starts a batch (it was parked or polling until now). */
     void batchStarts() {
-        writingSince = clock.getAsLong();
+        writingSince = now();
     }
 
     /** Before each event of the batch: yields the core if the writer has held it long enough. */
     void nextEvent() {
-        long now = clock.getAsLong();
+        long now = now();
         if (now - writingSince < (saturated() ? SATURATED_SHARE_AFTER_NANOS : SHARE_AFTER_NANOS)) {
             return;
         }
-        yield.run();
-        long after = clock.getAsLong();
+        yieldCore();
+        long after = now();
         if (after - now >= OFF_CPU_NANOS) {
             if (offCpuYields < SATURATED_AFTER) {
                 offCpuYields++;

@@ -12,7 +12,7 @@ import java.time.format.DateTimeFormatter;
  * Agent-specific fields live under {@code mcp.egress}. Used only by the writer thread; not
  * thread-safe.
  */
-public final class EcsEncoder implements ChainableEncoder {
+public final class EcsEncoder implements ChainableEncoder, TargetFragments.FragmentWriter {
 
     /** ECS release the field names and types follow. */
     public static final String ECS_VERSION = "8.11.0";
@@ -25,8 +25,8 @@ public final class EcsEncoder implements ChainableEncoder {
     private ChainStamp chain;
     /** {@code url} and {@code destination} of the targets called lately, encoded. */
     private final TargetFragments targetFragments = new TargetFragments(2);
-    private static final TargetFragments.FragmentWriter URL_FIELDS = EcsEncoder::writeUrl;
-    private static final TargetFragments.FragmentWriter DESTINATION_FIELDS = EcsEncoder::writeDestination;
+    private static final int URL_FIELDS = 0;
+    private static final int DESTINATION_FIELDS = 1;
     /** {@link #writeIdentity}'s fields as encoded the first time: the same bytes on every line. */
     private byte[] identityFields;
 
@@ -152,7 +152,7 @@ public final class EcsEncoder implements ChainableEncoder {
 
             RequestTarget t = e.target();
             targetFragments.select(t);
-            targetFragments.write(g, 0, t, URL_FIELDS);
+            targetFragments.write(g, URL_FIELDS, t, this);
 
             g.startObject(Fields.HTTP);
             g.startObject(Fields.REQUEST);
@@ -168,7 +168,7 @@ public final class EcsEncoder implements ChainableEncoder {
             }
             g.endObject();
 
-            targetFragments.write(g, 1, t, DESTINATION_FIELDS);
+            targetFragments.write(g, DESTINATION_FIELDS, t, this);
 
             if (e.errorType() != null) {
                 g.startObject(Fields.ERROR);
@@ -218,6 +218,16 @@ public final class EcsEncoder implements ChainableEncoder {
             ChainStamp.writeChainObject(g, chain);
             g.endObject();
             g.endObject();
+        }
+    }
+
+    /** {@link #URL_FIELDS} or {@link #DESTINATION_FIELDS} of a target not in {@link #targetFragments} yet. */
+    @Override
+    public void writeFragment(JsonLineWriter g, int part, RequestTarget t) {
+        if (part == URL_FIELDS) {
+            writeUrl(g, t);
+        } else {
+            writeDestination(g, t);
         }
     }
 

@@ -13,7 +13,7 @@ import java.util.Locale;
  * OCSF attribute go under {@code unmapped}. Validated against the OCSF schema files in tests
  * (AuditSchemaIT). Used only by the writer thread; not thread-safe.
  */
-public final class OcsfEncoder implements ChainableEncoder {
+public final class OcsfEncoder implements ChainableEncoder, TargetFragments.FragmentWriter {
 
     /** OCSF schema version the events follow (the version of the vendored schema). */
     public static final String OCSF_VERSION = "1.9.0-dev";
@@ -29,8 +29,8 @@ public final class OcsfEncoder implements ChainableEncoder {
     private ChainStamp chain;
     /** {@code http_request.url} and {@code dst_endpoint} of the targets called lately, encoded. */
     private final TargetFragments targetFragments = new TargetFragments(2);
-    private static final TargetFragments.FragmentWriter URL_FIELDS = OcsfEncoder::writeUrl;
-    private static final TargetFragments.FragmentWriter DESTINATION_FIELDS = OcsfEncoder::writeDestination;
+    private static final int URL_FIELDS = 0;
+    private static final int DESTINATION_FIELDS = 1;
 
     public OcsfEncoder(ProcessIdentity identity) {
         this.identity = identity;
@@ -85,7 +85,7 @@ public final class OcsfEncoder implements ChainableEncoder {
         g.startObject(Fields.HTTP_REQUEST);
         g.string(Fields.HTTP_METHOD, e.method());
         targetFragments.select(t);
-        targetFragments.write(g, 0, t, URL_FIELDS);
+        targetFragments.write(g, URL_FIELDS, t, this);
         if (e.httpVersion() != null) {
             g.string(Fields.VERSION, e.httpVersion());
         }
@@ -96,7 +96,7 @@ public final class OcsfEncoder implements ChainableEncoder {
             g.endObject();
             g.number(Fields.HTTP_STATUS, e.statusCode());
         }
-        targetFragments.write(g, 1, t, DESTINATION_FIELDS);
+        targetFragments.write(g, DESTINATION_FIELDS, t, this);
         writeProxy(g, e.proxy());
 
         // security_control profile: what the policy did
@@ -257,6 +257,16 @@ public final class OcsfEncoder implements ChainableEncoder {
     /** The proxy string {@link #proxyEndpoint} parsed last, and what it gave (the proxy is nearly always the same). */
     private String lastProxy;
     private ProxyEndpoint lastEndpoint;
+
+    /** {@link #URL_FIELDS} or {@link #DESTINATION_FIELDS} of a target not in {@link #targetFragments} yet. */
+    @Override
+    public void writeFragment(JsonLineWriter g, int part, RequestTarget t) {
+        if (part == URL_FIELDS) {
+            writeUrl(g, t);
+        } else {
+            writeDestination(g, t);
+        }
+    }
 
     /** The {@code url} object of {@code http_request}: the redacted URL string and its parts. */
     private static void writeUrl(JsonLineWriter g, RequestTarget t) {

@@ -13,10 +13,12 @@ package io.mcpegress.agent.audit;
  */
 final class TargetFragments {
 
-    /** Writes one fragment (one or more whole fields) of a target into the line. */
-    @FunctionalInterface
+    /**
+     * Writes a target's fragments (each one or more whole fields) into the line: the encoder itself,
+     * not a lambda per fragment (each lambda spins a class at first use).
+     */
     interface FragmentWriter {
-        void write(JsonLineWriter g, RequestTarget t);
+        void writeFragment(JsonLineWriter g, int part, RequestTarget t);
     }
 
     static final int SLOTS = 64;
@@ -55,7 +57,7 @@ final class TargetFragments {
             return;
         }
         int from = g.fieldsStart();
-        writer.write(g, t);
+        writer.writeFragment(g, part, t);
         fragments[slot][part] = g.copyFrom(from);
     }
 }

@@ -11,10 +11,18 @@ class CoreSharingTest {
     private long yieldTakes;
     private int yields;
 
-    private final CoreSharing sharing = new CoreSharing(() -> now, () -> {
-        yields++;
-        now += yieldTakes;
-    });
+    private final CoreSharing sharing = new CoreSharing() {
+        @Override
+        long now() {
+            return now;
+        }
+
+        @Override
+        void yieldCore() {
+            yields++;
+            now += yieldTakes;
+        }
+    };
 
     /** Events that take {@code eachNanos} of writing each, in one batch. */
     private void writeEvents(int count, long eachNanos) {

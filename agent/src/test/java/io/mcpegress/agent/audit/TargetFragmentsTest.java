@@ -13,7 +13,7 @@ class TargetFragmentsTest {
     private final TargetFragments fragments = new TargetFragments(1);
     private int writes;
 
-    private final TargetFragments.FragmentWriter counting = (g, t) -> {
+    private final TargetFragments.FragmentWriter counting = (g, part, t) -> {
         writes++;
         g.string(URL, t.full());
     };
@@ -65,7 +65,7 @@ class TargetFragmentsTest {
     @Test
     void aFragmentWhoseWriterFailedIsNotKept() {
         RequestTarget t = target("q=1");
-        assertThatThrownBy(() -> line(t, (g, x) -> {
+        assertThatThrownBy(() -> line(t, (g, part, x) -> {
             g.string(URL, "half");
             throw new IllegalStateException("writer failed");
         })).isInstanceOf(IllegalStateException.class);
