@@ -8,8 +8,10 @@ package io.mcpegress.agent.audit;
  *
  * <p>Direct-mapped: {@link #SLOTS} targets, a new one replaces whichever target had its slot, so
  * memory stays bounded however many URLs an application calls. Targets are compared by their
- * parts, never by identity (clients build a new URL per call). Used by one encoder on the writer
- * thread; not thread-safe.
+ * parts, never by identity (clients build a new URL per call). The kept bytes are redacted like
+ * every line; the kept targets still hold the raw query for the comparison, as the event did, so
+ * a secret in a query stays reachable until another destination takes its slot. Used by one
+ * encoder on the writer thread; not thread-safe.
  */
 final class TargetFragments {
 
