@@ -24,9 +24,7 @@ public final class EcsEncoder implements ChainableEncoder, TargetFragments.Fragm
     private final ProcessIdentity identity;
     private ChainStamp chain;
     /** {@code url} and {@code destination} of the targets called lately, encoded. */
-    private final TargetFragments targetFragments = new TargetFragments(2);
-    private static final int URL_FIELDS = 0;
-    private static final int DESTINATION_FIELDS = 1;
+    private final TargetFragments targetFragments = new TargetFragments();
     /** {@link #writeIdentity}'s fields as encoded the first time: the same bytes on every line. */
     private byte[] identityFields;
 
@@ -152,7 +150,7 @@ public final class EcsEncoder implements ChainableEncoder, TargetFragments.Fragm
 
             RequestTarget t = e.target();
             targetFragments.select(t);
-            targetFragments.write(g, URL_FIELDS, t, this);
+            targetFragments.writeUrl(g, t, this);
 
             g.startObject(Fields.HTTP);
             g.startObject(Fields.REQUEST);
@@ -168,7 +166,7 @@ public final class EcsEncoder implements ChainableEncoder, TargetFragments.Fragm
             }
             g.endObject();
 
-            targetFragments.write(g, DESTINATION_FIELDS, t, this);
+            targetFragments.writeDestination(g, t, this);
 
             if (e.errorType() != null) {
                 g.startObject(Fields.ERROR);
@@ -221,18 +219,9 @@ public final class EcsEncoder implements ChainableEncoder, TargetFragments.Fragm
         }
     }
 
-    /** {@link #URL_FIELDS} or {@link #DESTINATION_FIELDS} of a target not in {@link #targetFragments} yet. */
-    @Override
-    public void writeFragment(JsonLineWriter g, int part, RequestTarget t) {
-        if (part == URL_FIELDS) {
-            writeUrl(g, t);
-        } else {
-            writeDestination(g, t);
-        }
-    }
-
     /** The {@code url} object: the redacted full URL and its parts. */
-    private static void writeUrl(JsonLineWriter g, RequestTarget t) {
+    @Override
+    public void writeUrlFields(JsonLineWriter g, RequestTarget t) {
         g.startObject(Fields.URL);
         t.writeFull(g, Fields.FULL);
         g.string(Fields.SCHEME, t.scheme());
@@ -253,7 +242,8 @@ public final class EcsEncoder implements ChainableEncoder, TargetFragments.Fragm
     }
 
     /** The {@code destination} object: address, IP or domain, port. */
-    private static void writeDestination(JsonLineWriter g, RequestTarget t) {
+    @Override
+    public void writeDestinationFields(JsonLineWriter g, RequestTarget t) {
         g.startObject(Fields.DESTINATION);
         if (t.host() != null) {
             g.string(Fields.ADDRESS, t.host());

@@ -28,9 +28,7 @@ public final class OcsfEncoder implements ChainableEncoder, TargetFragments.Frag
     private final ProcessIdentity identity;
     private ChainStamp chain;
     /** {@code http_request.url} and {@code dst_endpoint} of the targets called lately, encoded. */
-    private final TargetFragments targetFragments = new TargetFragments(2);
-    private static final int URL_FIELDS = 0;
-    private static final int DESTINATION_FIELDS = 1;
+    private final TargetFragments targetFragments = new TargetFragments();
 
     public OcsfEncoder(ProcessIdentity identity) {
         this.identity = identity;
@@ -85,7 +83,7 @@ public final class OcsfEncoder implements ChainableEncoder, TargetFragments.Frag
         g.startObject(Fields.HTTP_REQUEST);
         g.string(Fields.HTTP_METHOD, e.method());
         targetFragments.select(t);
-        targetFragments.write(g, URL_FIELDS, t, this);
+        targetFragments.writeUrl(g, t, this);
         if (e.httpVersion() != null) {
             g.string(Fields.VERSION, e.httpVersion());
         }
@@ -96,7 +94,7 @@ public final class OcsfEncoder implements ChainableEncoder, TargetFragments.Frag
             g.endObject();
             g.number(Fields.HTTP_STATUS, e.statusCode());
         }
-        targetFragments.write(g, DESTINATION_FIELDS, t, this);
+        targetFragments.writeDestination(g, t, this);
         writeProxy(g, e.proxy());
 
         // security_control profile: what the policy did
@@ -258,18 +256,9 @@ public final class OcsfEncoder implements ChainableEncoder, TargetFragments.Frag
     private String lastProxy;
     private ProxyEndpoint lastEndpoint;
 
-    /** {@link #URL_FIELDS} or {@link #DESTINATION_FIELDS} of a target not in {@link #targetFragments} yet. */
-    @Override
-    public void writeFragment(JsonLineWriter g, int part, RequestTarget t) {
-        if (part == URL_FIELDS) {
-            writeUrl(g, t);
-        } else {
-            writeDestination(g, t);
-        }
-    }
-
     /** The {@code url} object of {@code http_request}: the redacted URL string and its parts. */
-    private static void writeUrl(JsonLineWriter g, RequestTarget t) {
+    @Override
+    public void writeUrlFields(JsonLineWriter g, RequestTarget t) {
         g.startObject(Fields.URL);
         g.string(Fields.URL_STRING, t.full());
         g.string(Fields.SCHEME, t.scheme());
@@ -287,7 +276,8 @@ public final class OcsfEncoder implements ChainableEncoder, TargetFragments.Frag
     }
 
     /** The {@code dst_endpoint} object: IP or hostname, port. */
-    private static void writeDestination(JsonLineWriter g, RequestTarget t) {
+    @Override
+    public void writeDestinationFields(JsonLineWriter g, RequestTarget t) {
         g.startObject(Fields.DST_ENDPOINT);
         if (t.host() != null) {
             g.string(t.hostIsIp() ? Fields.IP : Fields.HOSTNAME, t.host());

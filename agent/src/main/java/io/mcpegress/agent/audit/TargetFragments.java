@@ -16,12 +16,19 @@ package io.mcpegress.agent.audit;
 final class TargetFragments {
 
     /**
-     * Writes a target's fragments (each one or more whole fields) into the line: the encoder itself,
-     * not a lambda per fragment (each lambda spins a class at first use).
+     * What an encoder writes for a target it has not kept yet: the encoder itself, not a lambda per
+     * fragment (each lambda spins a class at first use).
      */
     interface FragmentWriter {
-        void writeFragment(JsonLineWriter g, int part, RequestTarget t);
+        /** The URL object: the redacted full URL and its parts. */
+        void writeUrlFields(JsonLineWriter g, RequestTarget t);
+
+        /** The destination object: host or IP, port. */
+        void writeDestinationFields(JsonLineWriter g, RequestTarget t);
     }
+
+    private static final int URL = 0;
+    private static final int DESTINATION = 1;
 
     static final int SLOTS = 64;
 
@@ -31,9 +38,8 @@ final class TargetFragments {
     /** Slot of the target of the line being encoded (set by {@link #select}). */
     private int slot;
 
-    /** @param parts how many fragments an encoder keeps per target */
-    TargetFragments(int parts) {
-        this.parts = parts;
+    TargetFragments() {
+        this.parts = 2;
         this.fragments = new byte[SLOTS][][];
     }
 
@@ -47,19 +53,35 @@ final class TargetFragments {
         }
     }
 
-    /**
-     * Writes fragment {@code part} of the selected target: the bytes kept from an earlier line, or
-     * encoded now by {@code writer} and kept (only a fragment that was written whole is kept: a
-     * failure inside the writer throws before that).
-     */
-    void write(JsonLineWriter g, int part, RequestTarget t, FragmentWriter writer) {
-        byte[] kept = fragments[slot][part];
-        if (kept != null) {
-            g.preEncodedFields(kept);
-            return;
+    /** The URL object of the selected target: kept bytes, or written by {@code writer} now and kept. */
+    void writeUrl(JsonLineWriter g, RequestTarget t, FragmentWriter writer) {
+        if (!copyKept(g, URL)) {
+            int from = g.fieldsStart();
+            writer.writeUrlFields(g, t);
+            keep(g, URL, from);
         }
-        int from = g.fieldsStart();
-        writer.writeFragment(g, part, t);
+    }
+
+    /** The destination object of the selected target, likewise. */
+    void writeDestination(JsonLineWriter g, RequestTarget t, FragmentWriter writer) {
+        if (!copyKept(g, DESTINATION)) {
+            int from = g.fieldsStart();
+            writer.writeDestinationFields(g, t);
+            keep(g, DESTINATION, from);
+        }
+    }
+
+    private boolean copyKept(JsonLineWriter g, int part) {
+        byte[] kept = fragments[slot][part];
+        if (kept == null) {
+            return false;
+        }
+        g.preEncodedFields(kept);
+        return true;
+    }
+
+    /** Keeps what was written since {@code from}; a writer that failed threw before this, so only whole fragments are kept. */
+    private void keep(JsonLineWriter g, int part, int from) {
         fragments[slot][part] = g.copyFrom(from);
     }
 }

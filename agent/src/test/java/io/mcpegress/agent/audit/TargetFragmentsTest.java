@@ -10,20 +10,31 @@ class TargetFragmentsTest {
 
     private static final byte[] URL = JsonLineWriter.name("url");
 
-    private final TargetFragments fragments = new TargetFragments(1);
+    private final TargetFragments fragments = new TargetFragments();
     private int writes;
 
-    private final TargetFragments.FragmentWriter counting = (g, part, t) -> {
-        writes++;
-        g.string(URL, t.full());
-    };
+    /** Writes the URL as one field and counts how often it had to. */
+    private class Counting implements TargetFragments.FragmentWriter {
+        @Override
+        public void writeUrlFields(JsonLineWriter g, RequestTarget t) {
+            writes++;
+            g.string(URL, t.full());
+        }
+
+        @Override
+        public void writeDestinationFields(JsonLineWriter g, RequestTarget t) {
+            throw new AssertionError("not used here");
+        }
+    }
+
+    private final TargetFragments.FragmentWriter counting = new Counting();
 
     private String line(RequestTarget t, TargetFragments.FragmentWriter writer) {
         LineBuffer buffer = new LineBuffer();
         JsonLineWriter g = new JsonLineWriter(buffer).startLine();
         g.string(JsonLineWriter.name("before"), "x");
         fragments.select(t);
-        fragments.write(g, 0, t, writer);
+        fragments.writeUrl(g, t, writer);
         g.string(JsonLineWriter.name("after"), "y");
         g.endLine();
         return buffer.toString(StandardCharsets.UTF_8);
@@ -65,9 +76,12 @@ class TargetFragmentsTest {
     @Test
     void aFragmentWhoseWriterFailedIsNotKept() {
         RequestTarget t = target("q=1");
-        assertThatThrownBy(() -> line(t, (g, part, x) -> {
-            g.string(URL, "half");
-            throw new IllegalStateException("writer failed");
+        assertThatThrownBy(() -> line(t, new Counting() {
+            @Override
+            public void writeUrlFields(JsonLineWriter g, RequestTarget x) {
+                g.string(URL, "half");
+                throw new IllegalStateException("writer failed");
+            }
         })).isInstanceOf(IllegalStateException.class);
 
         assertThat(line(t, counting)).contains("\"url\":\"https://api.example.com/v1/search?q=1\"");
