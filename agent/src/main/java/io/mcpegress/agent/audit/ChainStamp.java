@@ -1,5 +1,7 @@
 package io.mcpegress.agent.audit;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * The tamper-evidence fields of the line being encoded, set by {@link ChainedEncoder} before it
  * calls the schema encoder, which writes them where its schema wants them (ECS:
@@ -19,7 +21,7 @@ public final class ChainStamp {
 
     /** {@code "hash":"000…"}: the field the hash is patched into. */
     static final byte[] HASH_FIELD = ("\"" + HASH_KEY + "\":\"" + HASH_PLACEHOLDER + "\"")
-            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            .getBytes(StandardCharsets.US_ASCII);
 
     private final String run;
     /** The chain object's opening and its fields that never change (algorithm, run), as first encoded. */

@@ -21,7 +21,6 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class ChainedEncoder implements AuditEncoder {
 
-    private static final byte[] HASH_FIELD = ChainStamp.HASH_FIELD;
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     private final ChainableEncoder inner;
@@ -59,12 +58,12 @@ public final class ChainedEncoder implements AuditEncoder {
         byte[] bytes = stamped.array();
         int length = stamped.size();
         int end = bytes[length - 1] == '\n' ? length - 1 : length;
-        int at = lastIndexOf(bytes, end, HASH_FIELD);
+        int at = lastIndexOf(bytes, end, ChainStamp.HASH_FIELD);
         if (at < 0) {
             throw new IOException("encoder wrote no hash placeholder: " + inner.getClass().getSimpleName());
         }
         byte[] hash = digest.hash(bytes, 0, end);
-        int value = at + HASH_FIELD.length - 1 - 64;
+        int value = at + ChainStamp.HASH_FIELD.length - 1 - 64;
         for (int i = 0; i < hash.length; i++) {
             bytes[value + 2 * i] = HEX[(hash[i] >> 4) & 0xf];
             bytes[value + 2 * i + 1] = HEX[hash[i] & 0xf];

@@ -5,9 +5,9 @@ package io.mcpegress.agent.audit;
  *
  * <p>A batch written in one go holds a core for tens to hundreds of microseconds, and an
  * application thread woken on that core waits for it: that was +60 to +100 µs on the 99th
- * percentile of sequential calls on 2 cores. So the writer yields after {@link #SHARE_AFTER_NANOS} of writing. A yield with
- * nothing else to run returns at once; a yield that lets another thread run costs two context
- * switches. When the cores are saturated (many application threads), every yield is such a switch
+ * percentile of sequential calls on 2 cores. So the writer yields after
+ * {@link #SHARE_AFTER_NANOS} of writing. A yield with nothing else to run returns at once; a
+ * yield that lets another thread run costs two context switches. When the cores are saturated (many application threads), every yield is such a switch
  * (~1.5 µs of writer CPU per event when it yielded every two events), and it buys nothing: the
  * waiting threads wait behind each other anyway. So once {@link #SATURATED_AFTER} yields in a row
  * kept the writer off its core for {@link #OFF_CPU_NANOS} or more, the writer yields only every

@@ -5,6 +5,7 @@ import io.mcpegress.bootstrap.UrlParts;
 import java.net.URI;
 import java.net.URL;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * The destination of one exchange, parsed from the client's URI or URL. Only the redacted form
@@ -194,8 +195,8 @@ public final class RequestTarget {
      */
     boolean sameDestination(RequestTarget o) {
         return port == o.port && scheme.equals(o.scheme) && path.equals(o.path)
-                && java.util.Objects.equals(host, o.host) && java.util.Objects.equals(rawQuery, o.rawQuery)
-                && java.util.Objects.equals(username, o.username);
+                && Objects.equals(host, o.host) && Objects.equals(rawQuery, o.rawQuery)
+                && Objects.equals(username, o.username);
     }
 
     /**

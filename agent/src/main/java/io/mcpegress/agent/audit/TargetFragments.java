@@ -29,19 +29,15 @@ final class TargetFragments {
 
     private static final int URL = 0;
     private static final int DESTINATION = 1;
+    private static final int PARTS = 2;
 
     static final int SLOTS = 64;
 
     private final RequestTarget[] targets = new RequestTarget[SLOTS];
-    private final byte[][][] fragments;
-    private final int parts;
+    /** Per slot, the kept {@link #URL} and {@link #DESTINATION} bytes of its target (null until written). */
+    private final byte[][][] fragments = new byte[SLOTS][][];
     /** Slot of the target of the line being encoded (set by {@link #select}). */
     private int slot;
-
-    TargetFragments() {
-        this.parts = 2;
-        this.fragments = new byte[SLOTS][][];
-    }
 
     /** Makes {@code t} the target of the line being encoded; forgets another target in its slot. */
     void select(RequestTarget t) {
@@ -49,7 +45,7 @@ final class TargetFragments {
         RequestTarget held = targets[slot];
         if (held != t && (held == null || !held.sameDestination(t))) {
             targets[slot] = t;
-            fragments[slot] = new byte[parts][];
+            fragments[slot] = new byte[PARTS][];
         }
     }
 

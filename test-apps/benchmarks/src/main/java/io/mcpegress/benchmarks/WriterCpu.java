@@ -21,7 +21,8 @@ import java.util.Arrays;
  * CPU time the audit writer thread spends per event (not wall time: on a shared 2-core machine the
  * wall clock of {@link WriterThroughput} mostly measures the neighbours). The production writer:
  * {@link AuditPipeline} + {@link ChainedEncoder} (SHA-256 chain) over ECS or OCSF, a fresh
- * {@link RequestTarget} per event (the writer redacts and joins the URL once per real event), to
+ * {@link RequestTarget} per event (one URL for all: after the first event the encoders copy its
+ * url and destination fields from their per-target cache, as for an MCP server's repeated calls), to
  * a {@link RotatingFileSink} (its defaults: one write per batch) or to a sink that discards (the encoder's share alone).
  * With {@code competing} threads that spin while the writer works, the cores are saturated as
  * with 8 client threads on 2 cores: what the writer's yields cost when each one is a context switch.
