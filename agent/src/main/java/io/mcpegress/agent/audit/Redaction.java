@@ -21,10 +21,25 @@ public final class Redaction {
             "secret", "client_secret", "password", "passwd", "pwd", "signature", "sig", "auth", "code",
             "session", "sessionid", "credential", "credentials", "private_token", "jwt");
 
-    private static final String[] SECRET_PARAM_ARRAY = SECRET_PARAMS.toArray(new String[0]);
-
     private static final String[] SECRET_SUFFIXES = {"token", "secret", "password", "passwd", "apikey",
         "api_key", "api-key", "_key", "-key", "signature", "credential", "session"};
+
+    // For the in-place check of a query's parameter names on the writer thread, which tried every
+    // name and suffix in turn (~280 ns a query): the secret names by length, the suffixes by last char.
+    private static final String[][] SECRET_PARAMS_BY_LENGTH = byKey(SECRET_PARAMS.toArray(new String[0]), false);
+    private static final String[][] SECRET_SUFFIXES_BY_LAST_CHAR = byKey(SECRET_SUFFIXES, true);
+
+    /** The strings grouped by length, or by last char (all ASCII); an empty group for any other key. */
+    private static String[][] byKey(String[] strings, boolean lastChar) {
+        String[][] groups = new String[128][0];
+        for (String s : strings) {
+            int key = lastChar ? s.charAt(s.length() - 1) : s.length();
+            String[] g = java.util.Arrays.copyOf(groups[key], groups[key].length + 1);
+            g[g.length - 1] = s;
+            groups[key] = g;
+        }
+        return groups;
+    }
 
     private Redaction() {
     }
@@ -92,15 +107,20 @@ public final class Redaction {
             }
         }
         int len = to - from;
-        for (String p : SECRET_PARAM_ARRAY) {
-            if (p.length() == len && query.startsWith(p, from)) {
-                return true;
+        if (len == 0) {
+            return false;
+        }
+        if (len < SECRET_PARAMS_BY_LENGTH.length) {
+            for (String p : SECRET_PARAMS_BY_LENGTH[len]) {
+                if (query.startsWith(p, from)) {
+                    return true;
+                }
             }
         }
         if (len >= 6 && query.startsWith("x-amz-", from)) {
             return true;
         }
-        for (String suffix : SECRET_SUFFIXES) {
+        for (String suffix : SECRET_SUFFIXES_BY_LAST_CHAR[query.charAt(to - 1)]) { // a char of [a-z0-9_.-]
             if (suffix.length() <= len && query.startsWith(suffix, to - suffix.length())) {
                 return true;
             }

@@ -68,8 +68,7 @@ public final class WriterCpu {
                         spinners[k].start();
                     }
                     pipeline.start();
-                    Thread writer = Thread.getAllStackTraces().keySet().stream()
-                            .filter(t -> t.getName().equals("mcp-egress-audit-writer")).findFirst().orElseThrow();
+                    Thread writer = writerThread();
                     long cpu0 = threads.getThreadCpuTime(writer.getId());
                     while (pipeline.writtenCount() < n) {
                         Thread.sleep(1);
@@ -92,6 +91,12 @@ public final class WriterCpu {
     }
 
     static volatile long sinkValue;
+
+    /** The pipeline's writer thread, once started. */
+    static Thread writerThread() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("mcp-egress-audit-writer")).findFirst().orElseThrow();
+    }
 
     private static final class Discard implements AuditSink {
         @Override
