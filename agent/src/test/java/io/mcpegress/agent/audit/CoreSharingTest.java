@@ -6,10 +6,11 @@ import org.junit.jupiter.api.Test;
 
 class CoreSharingTest {
 
-    /** A clock the test moves; each yield takes {@link #yieldTakes} of it (another thread ran, or not). */
+    /** A clock the test moves, and what the run queue says at the next look. */
     private long now;
-    private long yieldTakes;
+    private boolean overloaded;
     private int yields;
+    private int looks;
 
     private final CoreSharing sharing = new CoreSharing() {
         @Override
@@ -20,7 +21,12 @@ class CoreSharingTest {
         @Override
         void yieldCore() {
             yields++;
-            now += yieldTakes;
+        }
+
+        @Override
+        boolean overloaded() {
+            looks++;
+            return overloaded;
         }
     };
 
@@ -32,10 +38,19 @@ class CoreSharingTest {
         }
     }
 
+    /** {@code count} batches of 5 events, each after the writer lingered 10 ms. */
+    private void lingeredBatches(int count) {
+        for (int i = 0; i < count; i++) {
+            now += 10_000_000;
+            sharing.batchStarts();
+            writeEvents(5, 2_000);
+        }
+    }
+
     @Test
     void withSpareCpuTheWriterYieldsAfterTenMicrosecondsOfWriting() {
         sharing.batchStarts();
-        writeEvents(100, 2_000); // 200 µs of writing, yields return at once
+        writeEvents(100, 2_000); // 200 µs of writing
 
         assertThat(yields).isBetween(18, 20); // every 5 events = 10 µs
         assertThat(sharing.saturated()).isFalse();
@@ -50,44 +65,54 @@ class CoreSharingTest {
     }
 
     @Test
-    void whenEveryYieldLetsAnotherThreadRunTheWriterYieldsRarely() {
-        yieldTakes = CoreSharing.OFF_CPU_NANOS; // the cores are saturated: each yield is a context switch
-        sharing.batchStarts();
-        writeEvents(5 * (CoreSharing.SATURATED_AFTER + 1), 2_000); // the first yield comes after 5 events
+    void whileTheMachineIsOverloadedTheWriterYieldsRarely() {
+        overloaded = true; // more threads ready to run than twice the CPUs
+        lingeredBatches(CoreSharing.OVERLOADED_OF_LAST);
         assertThat(sharing.saturated()).isTrue();
-        int before = yields;
+        yields = 0;
 
+        sharing.batchStarts();
         writeEvents(1_000, 2_000); // 2 ms of writing
 
-        assertThat(yields - before).isBetween(39, 40); // every 50 µs instead of every 10
+        assertThat(yields).isBetween(9, 10); // every 200 µs instead of every 10
     }
 
     @Test
-    void fewerThanEightSlowYieldsInARowAreNotSaturation() {
-        sharing.batchStarts();
-        for (int round = 0; round < 10; round++) {
-            yieldTakes = CoreSharing.OFF_CPU_NANOS; // a thread woken on the writer's core ran
-            writeEvents(5 * (CoreSharing.SATURATED_AFTER - 1), 2_000);
-            yieldTakes = 0; // then a yield with nothing else to run
-            writeEvents(5, 2_000);
+    void anOverloadNowAndThenIsNotSaturation() {
+        for (int round = 0; round < 20; round++) {
+            overloaded = round % 2 == 0; // half the looks: a burst of JIT or GC threads, not a busy machine
+            lingeredBatches(1);
             assertThat(sharing.saturated()).isFalse();
         }
     }
 
     @Test
-    void aYieldThatReturnsAtOnceEndsSaturationTheShortIntervalIsBack() {
-        yieldTakes = CoreSharing.OFF_CPU_NANOS;
-        sharing.batchStarts();
-        writeEvents(5 * (CoreSharing.SATURATED_AFTER + 1), 2_000); // the first yield comes after 5 events
+    void whenTheLoadIsGoneTheShortIntervalIsBack() {
+        overloaded = true;
+        lingeredBatches(8);
         assertThat(sharing.saturated()).isTrue();
 
-        yieldTakes = 0; // the load is gone
-        writeEvents(26, 2_000); // the next yield (after 50 µs) returns at once
+        overloaded = false;
+        lingeredBatches(8 - CoreSharing.OVERLOADED_OF_LAST + 1);
         assertThat(sharing.saturated()).isFalse();
-        int before = yields;
+        yields = 0;
+        sharing.batchStarts();
         writeEvents(50, 2_000);
 
-        assertThat(yields - before).isBetween(9, 10);
+        assertThat(yields).isBetween(9, 10);
+    }
+
+    @Test
+    void batchesInQuickSuccessionShareOneLookAtTheRunQueue() {
+        for (int i = 0; i < 10; i++) {
+            sharing.batchStarts(); // back-to-back full batches, 100 µs apart
+            now += 100_000;
+        }
+        assertThat(looks).isEqualTo(1);
+
+        now += CoreSharing.LOOK_INTERVAL_NANOS;
+        sharing.batchStarts();
+        assertThat(looks).isEqualTo(2);
     }
 
     @Test
