@@ -2,7 +2,8 @@
 # Performance benchmarks (issue 7): JMH microbenchmarks of the hot path, the audit writer's
 # events/s to a file, the agent jar's size, and the whole-process benchmark (child JVMs with no
 # agent / our agent audit-only / our agent with a 50-rule policy / the OpenTelemetry agent,
-# interleaved). About 30 minutes in all (ROUNDS=2: about 21). Results: test-apps/benchmarks/target/bench/summary.md
+# interleaved, configurations forwards and backwards in alternate rounds). About 40 minutes in all
+# (ROUNDS=2: about 21). Results: test-apps/benchmarks/target/bench/summary.md
 # (and jmh.txt, jmh.json, writer.txt, whole-process.md, whole-process-raw.csv, child stderr logs).
 #
 #   scripts/benchmark.sh                  # everything
@@ -15,7 +16,8 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 BENCH=$ROOT/test-apps/benchmarks
 OUT=${OUT:-$BENCH/target/bench}
-ROUNDS=${ROUNDS:-3}
+# even: as many rounds with the configurations forwards as backwards (WholeProcessBenchmark.roundOrder)
+ROUNDS=${ROUNDS:-4}
 # 20 s: after 10 s C2 was still compiling the policy and socket-guard code on 2 cores, which the
 # sequential phase that follows paid as up to +20 µs CPU per request (eighth run, performance.md)
 WARMUP=${WARMUP:-20}

@@ -83,7 +83,7 @@ public final class WholeProcessBenchmark {
             }
             for (int round = 0; round < rounds; round++) {
                 for (String client : CLIENTS) {
-                    for (String config : CONFIGS) {
+                    for (String config : roundOrder(round)) {
                         Path audit = out.resolve("audit-" + client + "-" + config + ".jsonl");
                         Files.deleteIfExists(audit);
                         List<String> cmd = command(config, agent, otel, policy, audit, out.resolve("weave-cache"));
@@ -128,6 +128,23 @@ public final class WholeProcessBenchmark {
         String report = report(values, startup, rounds, warmup, measure, startupReps);
         Files.writeString(out.resolve("whole-process.md"), report);
         System.out.println(report);
+    }
+
+    /**
+     * {@link #CONFIGS} forwards in even rounds and backwards in odd ones, so that no configuration
+     * always runs right after the same other one. With a fixed order, audit-only always followed no
+     * agent and the 50-rule agent always followed audit-only, whose audit file (~150 MB) had just
+     * been deleted; the 50-rule runs came out cheaper than audit-only in 7 of 8 rows (eleventh and
+     * twelfth runs), writer thread included, though they do strictly more per call. Likely cause:
+     * on this VM they wrote into page cache just freed, not yet handed back to the host (see
+     * "Found while benchmarking" in docs/performance.md). An even number of rounds balances it.
+     */
+    static String[] roundOrder(int round) {
+        String[] order = CONFIGS.clone();
+        if (round % 2 == 1) {
+            java.util.Collections.reverse(Arrays.asList(order));
+        }
+        return order;
     }
 
     static String key(String client, String config, String metric) {
