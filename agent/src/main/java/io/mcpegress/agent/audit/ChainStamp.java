@@ -28,7 +28,10 @@ public final class ChainStamp {
     private byte[] encodedHead;
     private final String algorithm;
     private long sequence;
-    private String prevHash = HASH_PLACEHOLDER;
+    /** The previous line's hash as 64 hex ASCII bytes: copied into the line, no String per event. */
+    private final byte[] prevHash = HASH_PLACEHOLDER.getBytes(StandardCharsets.US_ASCII);
+    /** Where this line's {@link #HASH_FIELD} begins, once written; -1 before. */
+    private int hashFieldAt = -1;
 
     /**
      * The {@code chain} object (algorithm, run, previous hash, this line's hash placeholder) into
@@ -46,8 +49,9 @@ public final class ChainStamp {
                 g.string(Fields.RUN, chain.run());
                 chain.encodedHead = g.copyFrom(from);
             }
-            g.string(Fields.PREV_HASH, chain.prevHash());
+            g.asciiString(Fields.PREV_HASH, chain.prevHash, 0, chain.prevHash.length);
             g.preEncodedFields(HASH_FIELD);
+            chain.hashFieldAt = g.position() - HASH_FIELD.length;
             g.endObject();
         }
     }
@@ -74,11 +78,26 @@ public final class ChainStamp {
 
     /** Hash of the previous line of the run; {@link #HASH_PLACEHOLDER} for the first. */
     public String prevHash() {
-        return prevHash;
+        return new String(prevHash, StandardCharsets.US_ASCII);
     }
 
-    void advance(long sequence, String prevHash) {
+    /** Where the line encoded last put its {@link #HASH_FIELD}: a hint, checked by the caller; -1 if none. */
+    int hashFieldAt() {
+        return hashFieldAt;
+    }
+
+    /** Next line, with the previous line's hash as 64 hex chars (what {@link ChainedEncoder} computes). */
+    void advance(long sequence, String prevHashHex) {
+        if (prevHashHex.length() != HASH_PLACEHOLDER.length()) {
+            throw new IllegalArgumentException("a previous hash is 64 hex chars: " + prevHashHex);
+        }
+        advance(sequence, prevHashHex.getBytes(StandardCharsets.US_ASCII), 0);
+    }
+
+    /** Next line: its sequence number, and the previous line's hash from {@code hex} (64 ASCII bytes at {@code offset}). */
+    void advance(long sequence, byte[] hex, int offset) {
         this.sequence = sequence;
-        this.prevHash = prevHash;
+        System.arraycopy(hex, offset, prevHash, 0, prevHash.length);
+        this.hashFieldAt = -1;
     }
 }

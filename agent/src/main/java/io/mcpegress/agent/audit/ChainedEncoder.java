@@ -28,7 +28,8 @@ public final class ChainedEncoder implements AuditEncoder {
     private final LineDigest digest;
     private final LineBuffer out = new LineBuffer();
     private long sequence;
-    private String prevHash = ChainStamp.HASH_PLACEHOLDER;
+    /** The last line's hash as 64 hex bytes (no String per line). */
+    private final byte[] prevHash = ChainStamp.HASH_PLACEHOLDER.getBytes(StandardCharsets.US_ASCII);
 
     /** @param key HMAC key, or {@code null} for plain SHA-256 (detects edits, not a forger who recomputes) */
     public ChainedEncoder(ChainableEncoder inner, byte[] key) {
@@ -44,7 +45,7 @@ public final class ChainedEncoder implements AuditEncoder {
 
     @Override
     public ByteArrayOutputStream encode(AuditRecord record) throws IOException {
-        stamp.advance(sequence + 1, prevHash);
+        stamp.advance(sequence + 1, prevHash, 0);
         ByteArrayOutputStream line = inner.encode(record);
         // the schema encoders write into a LineBuffer: stamp the hash into it in place, no copy
         LineBuffer stamped;
@@ -58,7 +59,11 @@ public final class ChainedEncoder implements AuditEncoder {
         byte[] bytes = stamped.array();
         int length = stamped.size();
         int end = bytes[length - 1] == '\n' ? length - 1 : length;
-        int at = lastIndexOf(bytes, end, ChainStamp.HASH_FIELD);
+        int at = stamp.hashFieldAt(); // where the encoder wrote it; the search is for an encoder that did not say
+        if (at < 0 || at + ChainStamp.HASH_FIELD.length > end
+                || !java.util.Arrays.equals(bytes, at, at + ChainStamp.HASH_FIELD.length, ChainStamp.HASH_FIELD, 0, ChainStamp.HASH_FIELD.length)) {
+            at = lastIndexOf(bytes, end, ChainStamp.HASH_FIELD);
+        }
         if (at < 0) {
             throw new IOException("encoder wrote no hash placeholder: " + inner.getClass().getSimpleName());
         }
@@ -70,7 +75,7 @@ public final class ChainedEncoder implements AuditEncoder {
         }
         // advance only once the line exists: a failed encode does not consume a sequence number
         sequence++;
-        prevHash = new String(bytes, value, 64, StandardCharsets.US_ASCII);
+        System.arraycopy(bytes, value, prevHash, 0, prevHash.length);
         return stamped;
     }
 

@@ -27,6 +27,54 @@ public final class EcsEncoder implements ChainableEncoder, TargetFragments.Fragm
     private final TargetFragments targetFragments = new TargetFragments();
     /** {@link #writeIdentity}'s fields as encoded the first time: the same bytes on every line. */
     private byte[] identityFields;
+    /** Where the URL's path and query went in the line, for their own fields. */
+    private final RequestTarget.Spans urlSpans = new RequestTarget.Spans();
+    // the parts of a line that take few values in a process, kept encoded with the values they came from
+    private final FragmentMemo httpFields = new FragmentMemo();
+    private final FragmentMemo ruleFields = new FragmentMemo();
+    private final FragmentMemo egressFields = new FragmentMemo();
+
+    // the event object's fields that are the same on every exchange but for allowed/denied and the outcome
+    private static final byte[] EVENT_HEAD_ALLOWED = eventHead("allowed");
+    private static final byte[] EVENT_HEAD_DENIED = eventHead("denied");
+    private static final byte[][] OUTCOMES = outcomes();
+    private static final byte[] DATASET_AND_MODULE = datasetAndModule();
+
+    private static byte[] eventHead(String allowedOrDenied) {
+        JsonLineWriter w = JsonLineWriter.scratch();
+        int from = w.fieldsStart();
+        w.string(Fields.KIND, "event");
+        w.startArray(Fields.CATEGORY);
+        w.string("network");
+        w.string("web");
+        w.endArray();
+        w.startArray(Fields.TYPE);
+        w.string("connection");
+        w.string(allowedOrDenied);
+        w.endArray();
+        w.string(Fields.ACTION, "http-request");
+        return w.copyFrom(from);
+    }
+
+    private static byte[][] outcomes() {
+        AuditEvent.Outcome[] values = AuditEvent.Outcome.values();
+        byte[][] bytes = new byte[values.length][];
+        for (AuditEvent.Outcome o : values) {
+            JsonLineWriter w = JsonLineWriter.scratch();
+            int from = w.fieldsStart();
+            w.string(Fields.OUTCOME, o.wireName());
+            bytes[o.ordinal()] = w.copyFrom(from);
+        }
+        return bytes;
+    }
+
+    private static byte[] datasetAndModule() {
+        JsonLineWriter w = JsonLineWriter.scratch();
+        int from = w.fieldsStart();
+        w.string(Fields.DATASET, "mcp_egress.audit");
+        w.string(Fields.MODULE, "mcp_egress");
+        return w.copyFrom(from);
+    }
 
     public EcsEncoder(ProcessIdentity identity) {
         this.identity = identity;
@@ -124,27 +172,17 @@ public final class EcsEncoder implements ChainableEncoder, TargetFragments.Fragm
             instant(g, Fields.TIMESTAMP, startSecond, startNano);
 
             g.startObject(Fields.EVENT);
-            g.string(Fields.KIND, "event");
-            g.startArray(Fields.CATEGORY);
-            g.string("network");
-            g.string("web");
-            g.endArray();
-            g.startArray(Fields.TYPE);
-            g.string("connection");
-            g.string(e.denied() ? "denied" : "allowed");
-            g.endArray();
-            g.string(Fields.ACTION, "http-request");
+            g.preEncodedFields(e.denied() ? EVENT_HEAD_DENIED : EVENT_HEAD_ALLOWED);
             if (e.reason() != null) {
                 g.string(Fields.REASON, e.reason());
             }
-            g.string(Fields.OUTCOME, e.outcome().wireName());
+            g.preEncodedFields(OUTCOMES[e.outcome().ordinal()]);
             g.number(Fields.DURATION, e.durationNanos());
             instant(g, Fields.START, startSecond, startNano);
             long endNanos = startNano + e.durationNanos();
             instant(g, Fields.END, startSecond + Math.floorDiv(endNanos, 1_000_000_000L),
                     (int) Math.floorMod(endNanos, 1_000_000_000L));
-            g.string(Fields.DATASET, "mcp_egress.audit");
-            g.string(Fields.MODULE, "mcp_egress");
+            g.preEncodedFields(DATASET_AND_MODULE);
             writeSequence(g);
             g.endObject();
 
@@ -152,19 +190,11 @@ public final class EcsEncoder implements ChainableEncoder, TargetFragments.Fragm
             targetFragments.select(t);
             targetFragments.writeUrl(g, t, this);
 
-            g.startObject(Fields.HTTP);
-            g.startObject(Fields.REQUEST);
-            g.string(Fields.METHOD, e.method());
-            g.endObject();
-            if (e.statusCode() > 0) {
-                g.startObject(Fields.RESPONSE);
-                g.number(Fields.STATUS_CODE, e.statusCode());
-                g.endObject();
+            if (!httpFields.copy(g, e.method(), e.httpVersion(), null, e.statusCode())) {
+                int from = FragmentMemo.start(g);
+                writeHttp(g, e);
+                httpFields.keep(g, from, e.method(), e.httpVersion(), null, e.statusCode());
             }
-            if (e.httpVersion() != null) {
-                g.string(Fields.VERSION, e.httpVersion());
-            }
-            g.endObject();
 
             targetFragments.writeDestination(g, t, this);
 
@@ -177,15 +207,10 @@ public final class EcsEncoder implements ChainableEncoder, TargetFragments.Fragm
                 g.endObject();
             }
 
-            if (e.ruleName() != null || e.ruleset() != null) {
-                g.startObject(Fields.RULE);
-                if (e.ruleName() != null) {
-                    g.string(Fields.NAME, e.ruleName());
-                }
-                if (e.ruleset() != null) {
-                    g.string(Fields.RULESET, e.ruleset());
-                }
-                g.endObject();
+            if ((e.ruleName() != null || e.ruleset() != null) && !ruleFields.copy(g, e.ruleName(), e.ruleset(), null, 0)) {
+                int from = FragmentMemo.start(g);
+                writeRule(g, e);
+                ruleFields.keep(g, from, e.ruleName(), e.ruleset(), null, 0);
             }
 
             writeIdentity(g);
@@ -200,14 +225,11 @@ public final class EcsEncoder implements ChainableEncoder, TargetFragments.Fragm
                 writeMcpRequest(g, mcp);
             }
             g.startObject(Fields.EGRESS);
-            g.string(Fields.CLIENT, e.client());
-            g.string(Fields.ROUTE, e.route());
-            if (e.denied() && !e.enforced()) {
-                // monitor mode: the call went ahead, but the policy would have stopped it
-                g.bool(Fields.WOULD_DENY, true);
-            }
-            if (e.proxy() != null) {
-                g.string(Fields.PROXY, e.proxy());
+            int wouldDeny = e.denied() && !e.enforced() ? 1 : 0;
+            if (!egressFields.copy(g, e.client(), e.route(), e.proxy(), wouldDeny)) {
+                int from = FragmentMemo.start(g);
+                writeClientAndRoute(g, e);
+                egressFields.keep(g, from, e.client(), e.route(), e.proxy(), wouldDeny);
             }
             if (e.caller() != null) {
                 // socket guard: the class that opened an uninstrumented connection
@@ -219,11 +241,52 @@ public final class EcsEncoder implements ChainableEncoder, TargetFragments.Fragm
         }
     }
 
+    private static void writeHttp(JsonLineWriter g, AuditEvent e) {
+        g.startObject(Fields.HTTP);
+        g.startObject(Fields.REQUEST);
+        g.string(Fields.METHOD, e.method());
+        g.endObject();
+        if (e.statusCode() > 0) {
+            g.startObject(Fields.RESPONSE);
+            g.number(Fields.STATUS_CODE, e.statusCode());
+            g.endObject();
+        }
+        if (e.httpVersion() != null) {
+            g.string(Fields.VERSION, e.httpVersion());
+        }
+        g.endObject();
+    }
+
+    /** The {@code rule} object; only called when the event names a rule or ruleset. */
+    private static void writeRule(JsonLineWriter g, AuditEvent e) {
+        g.startObject(Fields.RULE);
+        if (e.ruleName() != null) {
+            g.string(Fields.NAME, e.ruleName());
+        }
+        if (e.ruleset() != null) {
+            g.string(Fields.RULESET, e.ruleset());
+        }
+        g.endObject();
+    }
+
+    /** {@code mcp.egress}'s first fields: client, route, would_deny, proxy. */
+    private static void writeClientAndRoute(JsonLineWriter g, AuditEvent e) {
+        g.string(Fields.CLIENT, e.client());
+        g.string(Fields.ROUTE, e.route());
+        if (e.denied() && !e.enforced()) {
+            // monitor mode: the call went ahead, but the policy would have stopped it
+            g.bool(Fields.WOULD_DENY, true);
+        }
+        if (e.proxy() != null) {
+            g.string(Fields.PROXY, e.proxy());
+        }
+    }
+
     /** The {@code url} object: the redacted full URL and its parts. */
     @Override
     public void writeUrlFields(JsonLineWriter g, RequestTarget t) {
         g.startObject(Fields.URL);
-        t.writeFull(g, Fields.FULL);
+        t.writeFull(g, Fields.FULL, urlSpans);
         g.string(Fields.SCHEME, t.scheme());
         if (t.host() != null) {
             g.string(Fields.DOMAIN, t.host());
@@ -231,10 +294,8 @@ public final class EcsEncoder implements ChainableEncoder, TargetFragments.Fragm
         if (t.port() > 0) {
             g.number(Fields.PORT, t.port());
         }
-        g.string(Fields.PATH, t.path());
-        if (t.query() != null) {
-            g.string(Fields.QUERY, t.query());
-        }
+        urlSpans.copyPath(g, Fields.PATH);
+        urlSpans.copyQuery(g, Fields.QUERY);
         if (t.username() != null) {
             g.string(Fields.USERNAME, t.username());
         }

@@ -228,6 +228,35 @@ final class JsonLineWriter {
         comma = true;
     }
 
+    /**
+     * A string field whose value is bytes already written to this line, {@code from} to {@code to}
+     * (an escaped string's content, without its quotes): a part of a longer string written again
+     * without escaping it again, as the URL's path and query are taken from the full URL.
+     */
+    void copiedString(byte[] name, int from, int to) {
+        int length = to - from;
+        field(name, length + 2);
+        byte[] b = buf; // after field(): ensure may have replaced the array, with the same bytes
+        b[size++] = '"';
+        System.arraycopy(b, from, b, size, length);
+        size += length;
+        b[size++] = '"';
+    }
+
+    /** A string field whose value is {@code length} ASCII bytes that need no escaping. */
+    void asciiString(byte[] name, byte[] value, int offset, int length) {
+        field(name, length + 2);
+        buf[size++] = '"';
+        System.arraycopy(value, offset, buf, size, length);
+        size += length;
+        buf[size++] = '"';
+    }
+
+    /** A writer over a line of its own, for encoding constant fragments once ({@link #fieldsStart} / {@link #copyFrom}). */
+    static JsonLineWriter scratch() {
+        return new JsonLineWriter(new LineBuffer()).startLine();
+    }
+
     /** Comma if needed, then the name, with room for {@code extra} more bytes after it. */
     private void field(byte[] name, int extra) {
         ensure(name.length + 1 + extra);

@@ -29,6 +29,8 @@ public final class OcsfEncoder implements ChainableEncoder, TargetFragments.Frag
     private ChainStamp chain;
     /** {@code http_request.url} and {@code dst_endpoint} of the targets called lately, encoded. */
     private final TargetFragments targetFragments = new TargetFragments();
+    /** Where the URL's path and query went in the line, for their own fields. */
+    private final RequestTarget.Spans urlSpans = new RequestTarget.Spans();
 
     public OcsfEncoder(ProcessIdentity identity) {
         this.identity = identity;
@@ -260,7 +262,7 @@ public final class OcsfEncoder implements ChainableEncoder, TargetFragments.Frag
     @Override
     public void writeUrlFields(JsonLineWriter g, RequestTarget t) {
         g.startObject(Fields.URL);
-        g.string(Fields.URL_STRING, t.full());
+        t.writeFull(g, Fields.URL_STRING, urlSpans);
         g.string(Fields.SCHEME, t.scheme());
         if (t.host() != null) {
             g.string(Fields.HOSTNAME, t.host());
@@ -268,10 +270,8 @@ public final class OcsfEncoder implements ChainableEncoder, TargetFragments.Frag
         if (t.port() > 0) {
             g.number(Fields.PORT, t.port());
         }
-        g.string(Fields.PATH, t.path());
-        if (t.query() != null) {
-            g.string(Fields.QUERY_STRING, t.query());
-        }
+        urlSpans.copyPath(g, Fields.PATH);
+        urlSpans.copyQuery(g, Fields.QUERY_STRING);
         g.endObject();
     }
 

@@ -153,15 +153,36 @@ public final class RequestTarget {
     }
 
     /**
-     * {@link #full()} as a string field, written in pieces straight into the audit line when it was
-     * not built yet (the usual case on the writer thread): the same bytes without the String.
+     * Where {@link #writeFull} put the path and the query in the line: offsets of their escaped
+     * bytes, so the {@code path} and {@code query} fields copy them instead of escaping them again.
+     * One per encoder, reused for every line.
      */
-    void writeFull(JsonLineWriter g, byte[] name) {
-        String f = full;
-        if (f != null) {
-            g.string(name, f);
-            return;
+    static final class Spans {
+        int pathFrom;
+        int pathTo;
+        /** -1 when there is no query. */
+        int queryFrom = -1;
+        int queryTo;
+
+        /** The path as a string field, copied from the full URL written last. */
+        void copyPath(JsonLineWriter g, byte[] name) {
+            g.copiedString(name, pathFrom, pathTo);
         }
+
+        /** The query as a string field, copied likewise; nothing when there is none. */
+        void copyQuery(JsonLineWriter g, byte[] name) {
+            if (queryFrom >= 0) {
+                g.copiedString(name, queryFrom, queryTo);
+            }
+        }
+    }
+
+    /**
+     * {@link #full()} as a string field, written in pieces straight into the audit line (no String
+     * when it was not built yet, the usual case on the writer thread); {@code at} learns where the
+     * path and query went. Escaping is per char, so a piece's bytes are those of the part alone.
+     */
+    void writeFull(JsonLineWriter g, byte[] name, Spans at) {
         String q = query();
         g.startString(name);
         g.append(scheme);
@@ -181,10 +202,15 @@ public final class RequestTarget {
             g.append(':');
             g.append(port);
         }
+        at.pathFrom = g.position();
         g.append(path);
+        at.pathTo = g.position();
+        at.queryFrom = -1;
         if (q != null) {
             g.append('?');
+            at.queryFrom = g.position();
             g.append(q);
+            at.queryTo = g.position();
         }
         g.endString();
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TargetFragmentsTest {
@@ -45,13 +46,58 @@ class TargetFragmentsTest {
     }
 
     @Test
-    void anEqualTargetBuiltAnewIsCopiedInNotWrittenAgain() {
+    void anEqualTargetBuiltAnewIsKeptOnItsSecondLineAndCopiedInAfterThat() {
         String first = line(target("q=mcp&api_key=one"), counting);
         String second = line(target("q=mcp&api_key=one"), counting);
+        assertThat(writes).as("admitted on the second line, not the first").isEqualTo(2);
+        String third = line(target("q=mcp&api_key=one"), counting);
+        String fourth = line(target("q=mcp&api_key=one"), counting);
 
-        assertThat(writes).isEqualTo(1);
-        assertThat(second).isEqualTo(first)
-                .isEqualTo("{\"before\":\"x\",\"url\":\"https://api.example.com/v1/search?q=mcp&api_key=REDACTED\",\"after\":\"y\"}\n");
+        assertThat(writes).isEqualTo(2);
+        assertThat(List.of(second, third, fourth)).containsOnly(first);
+        assertThat(first).isEqualTo(
+                "{\"before\":\"x\",\"url\":\"https://api.example.com/v1/search?q=mcp&api_key=REDACTED\",\"after\":\"y\"}\n");
+    }
+
+    @Test
+    void aTargetCalledOnceIsNeverKept() {
+        for (int i = 0; i < 3; i++) {
+            line(target("page=" + i), counting);
+        }
+        line(target("page=0"), counting); // its slot still held page=0: now seen twice, kept
+        line(target("page=0"), counting);
+
+        assertThat(writes).isEqualTo(4);
+    }
+
+    @Test
+    void theDestinationIsKeptPerHostAndPortWhateverThePath() {
+        int[] destinationWrites = new int[1];
+        TargetFragments.FragmentWriter writer = new Counting() {
+            @Override
+            public void writeDestinationFields(JsonLineWriter g, RequestTarget t) {
+                destinationWrites[0]++;
+                g.string(URL, t.host() + ":" + t.port());
+            }
+        };
+        List<String> lines = new java.util.ArrayList<>();
+        for (String path : new String[] {"/a", "/b", "/c"}) {
+            RequestTarget t = RequestTarget.create("https", "api.example.com", -1, path, null, null);
+            LineBuffer buffer = new LineBuffer();
+            JsonLineWriter g = new JsonLineWriter(buffer).startLine();
+            g.string(JsonLineWriter.name("before"), "x");
+            fragments.select(t);
+            fragments.writeDestination(g, t, writer);
+            g.endLine();
+            lines.add(buffer.toString(StandardCharsets.UTF_8));
+        }
+        RequestTarget other = RequestTarget.create("https", "api.example.com", 8443, "/a", null, null);
+        JsonLineWriter g = new JsonLineWriter(new LineBuffer()).startLine();
+        fragments.select(other);
+        fragments.writeDestination(g, other, writer);
+
+        assertThat(destinationWrites[0]).as("once for port 443, once for 8443").isEqualTo(2);
+        assertThat(lines).containsOnly("{\"before\":\"x\",\"url\":\"api.example.com:443\"}\n");
     }
 
     @Test
