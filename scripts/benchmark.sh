@@ -8,7 +8,7 @@
 #
 #   scripts/benchmark.sh                  # everything
 #   SKIP_BUILD=1 scripts/benchmark.sh     # reuse the jars already built
-#   ROUNDS=4 WARMUP=20 MEASURE=5 STARTUP_REPS=15 JMH_ARGS='-f 1 -wi 2 -i 3 -w 1s -r 1s' scripts/benchmark.sh
+#   ROUNDS=4 WARMUP=20 MEASURE=5 STARTUP_REPS=25 JMH_ARGS='-f 1 -wi 2 -i 3 -w 1s -r 1s' scripts/benchmark.sh
 #
 # See docs/performance.md for what is measured and the targets.
 set -euo pipefail
@@ -24,7 +24,7 @@ WARMUP=${WARMUP:-20}
 MEASURE=${MEASURE:-5}
 # 15: one-call JVMs on a shared VM spread over 200 ms even without an agent; a median of 9 moved
 # by +-50 ms between runs (twelfth and thirteenth runs). A rep of all five configurations is ~9 s.
-STARTUP_REPS=${STARTUP_REPS:-15}
+STARTUP_REPS=${STARTUP_REPS:-25}
 WRITER_EVENTS=${WRITER_EVENTS:-300000}
 JMH_ARGS=${JMH_ARGS:--f 1 -wi 2 -i 3 -w 1s -r 1s}
 JAVA=${JAVA:-java}

@@ -32,10 +32,14 @@ public final class WholeProcessBenchmark {
      * on a machine, or with {@code mcp.egress.weave-cache=none}, costs. The other agent runs share a
      * cache that the uncounted first rep fills.
      */
-    static final String[] STARTUP_CONFIGS = {"none", "audit-cold", "audit", "policy50", "otel"};
+    static final String[] STARTUP_CONFIGS = {"none", "noop", "audit-cold", "audit", "policy50", "otel"};
+    /** The start-up columns after no agent; {@code noop} is {@link NoopAgent}, the JVM's own cost of an agent. */
+    static final String[] STARTUP_AGENTS = {"noop", "audit-cold", "audit", "policy50", "otel"};
     static final String[] CLIENTS = {"jdk", "huc", "okhttp", "apache5"};
     static final String[] METRICS = {"seq_rps", "seq_p50_us", "seq_p99_us", "par_rps", "par_p50_us", "par_p99_us",
         "seq_cpu_us", "par_cpu_us", "seq_writer_cpu_us", "par_writer_cpu_us", "heap_mb", "metaspace_mb", "classes"};
+
+    private static Path noopAgent;
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = new LinkedHashMap<>();
@@ -52,6 +56,7 @@ public final class WholeProcessBenchmark {
         Files.createDirectories(out);
         Path policy = out.resolve("policy-50-rules.yaml");
         Files.writeString(policy, PolicyFiles.fiftyRules("127.0.0.1", null));
+        noopAgent = NoopAgent.writeJar(out);
 
         // results[client][config][metric] -> values over rounds
         Map<String, List<Double>> values = new LinkedHashMap<>();
@@ -177,6 +182,9 @@ public final class WholeProcessBenchmark {
                 cmd.add("-Dmcp.egress.policy=" + policy);
                 cmd.add("-Dmcp.egress.weave-cache=" + weaveCache);
                 break;
+            case "noop":
+                cmd.add("-javaagent:" + noopAgent);
+                break;
             case "otel":
                 cmd.add("-javaagent:" + otel);
                 cmd.add("-Dotel.traces.exporter=none");
@@ -267,6 +275,15 @@ public final class WholeProcessBenchmark {
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
+    /** Median of {@code values[i] - base[i]}: each run against the no-agent run of the same rep. */
+    static double pairedMedian(List<Double> values, List<Double> base) {
+        List<Double> differences = new ArrayList<>();
+        for (int i = 0; i < Math.min(values.size(), base.size()); i++) {
+            differences.add(values.get(i) - base.get(i));
+        }
+        return median(differences);
+    }
+
     static String report(Map<String, List<Double>> values, Map<String, List<Double>> startup, int rounds,
                          int warmup, int measure, int startupReps) {
         StringBuilder sb = new StringBuilder();
@@ -297,16 +314,21 @@ public final class WholeProcessBenchmark {
         boundTable(sb, values);
         sb.append(String.format(Locale.ROOT, "%nStart-up: wall time of a JVM that makes one JDK HttpClient call and exits, "
                 + "median of %d runs, ms:%n%n", startupReps));
-        sb.append("| | no agent | audit-only, no weave cache (first start) | audit-only | 50 rules | OTel agent |\n"
-                + "|---|---:|---:|---:|---:|---:|\n");
+        sb.append("| | no agent | no-op agent (the JVM's own cost of -javaagent) | audit-only, no weave cache (first start) "
+                + "| audit-only | 50 rules | OTel agent |\n|---|---:|---:|---:|---:|---:|---:|\n");
         double sBase = median(startup.get("none"));
         sb.append("| wall time | ").append(fmt(sBase, 0));
-        for (String config : new String[]{"audit-cold", "audit", "policy50", "otel"}) {
+        for (String config : STARTUP_AGENTS) {
             sb.append(" | ").append(fmt(median(startup.get(config)), 0));
         }
         sb.append(" |\n| added | 0");
-        for (String config : new String[]{"audit-cold", "audit", "policy50", "otel"}) {
+        for (String config : STARTUP_AGENTS) {
             sb.append(" | ").append(signed(median(startup.get(config)) - sBase, 0));
+        }
+        // each rep minus the no-agent run just before it: drift between reps cancels
+        sb.append(" |\n| added, paired | 0");
+        for (String config : STARTUP_AGENTS) {
+            sb.append(" | ").append(signed(pairedMedian(startup.get(config), startup.get("none")), 0));
         }
         sb.append(" |\n");
         sb.append("\nMemory after the run and three System.gc() (MB used; loaded classes):\n\n");
