@@ -31,6 +31,30 @@ public final class OcsfEncoder implements ChainableEncoder, TargetFragments.Frag
     private final TargetFragments targetFragments = new TargetFragments();
     /** Where the URL's path and query went in the line, for their own fields. */
     private final RequestTarget.Spans urlSpans = new RequestTarget.Spans();
+    // the parts of an exchange's line that take few values in a process, kept encoded with the values they came from
+    private final FragmentMemo classAndStatus = new FragmentMemo();
+    private final FragmentMemo responseFields = new FragmentMemo();
+    private final FragmentMemo policyFields = new FragmentMemo();
+    private final FragmentMemo unmappedHead = new FragmentMemo();
+    private final FragmentMemo unmappedRule = new FragmentMemo();
+    /** An exchange's metadata up to its sequence: without and with the trace profile (built on first use). */
+    private final byte[][] exchangeMetadata = new byte[2][];
+    /** {@code actor.process} and the {@code device} object, the same on every line: they close the actor object. */
+    private byte[] actorTailAndDevice;
+
+    /** action_id, action, disposition_id, disposition: allowed, blocked, would be denied. */
+    private static final byte[][] ACTIONS = {actionFields(1, "Allowed", 1, "Allowed"),
+        actionFields(2, "Denied", 2, "Blocked"), actionFields(3, "Observed", 15, "Detected")};
+
+    private static byte[] actionFields(int actionId, String action, int dispositionId, String disposition) {
+        JsonLineWriter w = JsonLineWriter.scratch();
+        int from = w.fieldsStart();
+        w.number(Fields.ACTION_ID, actionId);
+        w.string(Fields.ACTION, action);
+        w.number(Fields.DISPOSITION_ID, dispositionId);
+        w.string(Fields.DISPOSITION, disposition);
+        return w.copyFrom(from);
+    }
 
     public OcsfEncoder(ProcessIdentity identity) {
         this.identity = identity;
@@ -59,16 +83,12 @@ public final class OcsfEncoder implements ChainableEncoder, TargetFragments.Frag
     }
 
     private void writeExchange(JsonLineWriter g, AuditEvent e) {
-        int activity = activityOf(e.method());
-        String activityName = activity == 99 ? "Other" : capitalize(METHOD_ACTIVITIES[activity]);
-        writeClass(g, 4, "Network Activity", 4002, "HTTP Activity", activity, activityName);
         boolean blocked = e.denied() && e.enforced();
         boolean wouldDeny = e.denied() && !e.enforced();
-        writeSeverity(g, e.denied() ? 3 : 1);
-        switch (e.outcome()) {
-            case SUCCESS -> writeStatus(g, 1, "Success");
-            case FAILURE -> writeStatus(g, 2, "Failure");
-            default -> writeStatus(g, 0, "Unknown");
+        if (!classAndStatus.copy(g, e.method(), e.outcome(), null, e.denied() ? 1 : 0)) {
+            int from = FragmentMemo.start(g);
+            writeExchangeClassAndStatus(g, e);
+            classAndStatus.keep(g, from, e.method(), e.outcome(), null, e.denied() ? 1 : 0);
         }
         if (e.errorMessage() != null) {
             g.string(Fields.STATUS_DETAIL, e.errorMessage());
@@ -79,8 +99,14 @@ public final class OcsfEncoder implements ChainableEncoder, TargetFragments.Frag
         g.number(Fields.END_TIME, e.startEpochMillis() + durationMillis);
         g.number(Fields.DURATION, durationMillis);
         RequestTarget t = e.target();
-        g.string(Fields.MESSAGE, e.method() + " " + t.full() + (blocked ? " blocked" : wouldDeny ? " would be denied" : " allowed"));
-        writeMetadata(g, hasTrace(e.mcp()), true);
+        // "GET https://... allowed", written in pieces: no String per line
+        g.startString(Fields.MESSAGE);
+        g.append(String.valueOf(e.method()));
+        g.append(' ');
+        t.appendFull(g, urlSpans);
+        g.append(blocked ? " blocked" : wouldDeny ? " would be denied" : " allowed");
+        g.endString();
+        writeExchangeMetadata(g, hasTrace(e.mcp()));
 
         g.startObject(Fields.HTTP_REQUEST);
         g.string(Fields.HTTP_METHOD, e.method());
@@ -90,25 +116,26 @@ public final class OcsfEncoder implements ChainableEncoder, TargetFragments.Frag
             g.string(Fields.VERSION, e.httpVersion());
         }
         g.endObject();
-        if (e.statusCode() > 0) {
+        if (e.statusCode() > 0 && !responseFields.copy(g, null, null, null, e.statusCode())) {
+            int from = FragmentMemo.start(g);
             g.startObject(Fields.HTTP_RESPONSE);
             g.number(Fields.CODE, e.statusCode());
             g.endObject();
             g.number(Fields.HTTP_STATUS, e.statusCode());
+            responseFields.keep(g, from, null, null, null, e.statusCode());
         }
         targetFragments.writeDestination(g, t, this);
         writeProxy(g, e.proxy());
 
         // security_control profile: what the policy did
-        g.number(Fields.ACTION_ID, blocked ? 2 : wouldDeny ? 3 : 1);
-        g.string(Fields.ACTION, blocked ? "Denied" : wouldDeny ? "Observed" : "Allowed");
-        g.number(Fields.DISPOSITION_ID, blocked ? 2 : wouldDeny ? 15 : 1);
-        g.string(Fields.DISPOSITION, blocked ? "Blocked" : wouldDeny ? "Detected" : "Allowed");
-        if (e.ruleName() != null) {
+        g.preEncodedFields(ACTIONS[blocked ? 1 : wouldDeny ? 2 : 0]);
+        if (e.ruleName() != null && !policyFields.copy(g, e.ruleName(), null, null, 0)) {
+            int from = FragmentMemo.start(g);
             g.startObject(Fields.POLICY);
             g.string(Fields.NAME, e.ruleName());
             g.bool(Fields.IS_APPLIED, true);
             g.endObject();
+            policyFields.keep(g, from, e.ruleName(), null, null, 0);
         }
         McpContext mcp = e.mcp();
         writeActorAndDevice(g, mcp);
@@ -119,19 +146,25 @@ public final class OcsfEncoder implements ChainableEncoder, TargetFragments.Frag
         }
 
         g.startObject(Fields.UNMAPPED);
-        g.string(Fields.CLIENT, e.client());
-        g.string(Fields.ROUTE, e.route());
-        if (wouldDeny) {
-            g.bool(Fields.WOULD_DENY, true);
+        if (!unmappedHead.copy(g, e.client(), e.route(), null, wouldDeny ? 1 : 0)) {
+            int from = FragmentMemo.start(g);
+            g.string(Fields.CLIENT, e.client());
+            g.string(Fields.ROUTE, e.route());
+            if (wouldDeny) {
+                g.bool(Fields.WOULD_DENY, true);
+            }
+            unmappedHead.keep(g, from, e.client(), e.route(), null, wouldDeny ? 1 : 0);
         }
         if (e.caller() != null) {
             g.string(Fields.CALLER, e.caller());
         }
-        if (e.ruleset() != null || e.reason() != null) {
+        if ((e.ruleset() != null || e.reason() != null) && !unmappedRule.copy(g, e.ruleset(), e.reason(), null, 0)) {
+            int from = FragmentMemo.start(g);
             g.startObject(Fields.RULE);
             g.stringIfSet(Fields.RULESET, e.ruleset());
             g.stringIfSet(Fields.REASON, e.reason());
             g.endObject();
+            unmappedRule.keep(g, from, e.ruleset(), e.reason(), null, 0);
         }
         g.stringIfSet(Fields.ERROR_TYPE, e.errorType());
         if (mcp != null) {
@@ -202,6 +235,33 @@ public final class OcsfEncoder implements ChainableEncoder, TargetFragments.Frag
         g.string(Fields.TYPE_NAME, className + ": " + activityName);
     }
 
+    /** class_uid ... type_name, severity and status of an exchange: they follow from method, denial and outcome. */
+    private static void writeExchangeClassAndStatus(JsonLineWriter g, AuditEvent e) {
+        int activity = activityOf(e.method());
+        String activityName = activity == 99 ? "Other" : capitalize(METHOD_ACTIVITIES[activity]);
+        writeClass(g, 4, "Network Activity", 4002, "HTTP Activity", activity, activityName);
+        writeSeverity(g, e.denied() ? 3 : 1);
+        switch (e.outcome()) {
+            case SUCCESS -> writeStatus(g, 1, "Success");
+            case FAILURE -> writeStatus(g, 2, "Failure");
+            default -> writeStatus(g, 0, "Unknown");
+        }
+    }
+
+    /** An exchange's metadata: its fixed part as first encoded, then the sequence. */
+    private void writeExchangeMetadata(JsonLineWriter g, boolean trace) {
+        int variant = trace ? 1 : 0;
+        byte[] head = exchangeMetadata[variant];
+        if (head == null) {
+            JsonLineWriter w = JsonLineWriter.scratch();
+            int from = w.fieldsStart();
+            writeMetadataHead(w, trace, true);
+            head = exchangeMetadata[variant] = w.copyFrom(from);
+        }
+        g.preEncodedFields(head); // the object stays open
+        writeMetadataTail(g);
+    }
+
     private static void writeSeverity(JsonLineWriter g, int id) {
         g.number(Fields.SEVERITY_ID, id);
         g.string(Fields.SEVERITY, id == 3 ? "Medium" : "Informational");
@@ -213,6 +273,12 @@ public final class OcsfEncoder implements ChainableEncoder, TargetFragments.Frag
     }
 
     private void writeMetadata(JsonLineWriter g, boolean trace, boolean securityControl) {
+        writeMetadataHead(g, trace, securityControl);
+        writeMetadataTail(g);
+    }
+
+    /** The metadata object opened, with its fields up to the sequence. */
+    private void writeMetadataHead(JsonLineWriter g, boolean trace, boolean securityControl) {
         g.startObject(Fields.METADATA);
         g.string(Fields.VERSION, OCSF_VERSION);
         g.startObject(Fields.PRODUCT);
@@ -230,6 +296,9 @@ public final class OcsfEncoder implements ChainableEncoder, TargetFragments.Frag
         }
         g.endArray();
         g.string(Fields.LOG_NAME, "mcp_egress.audit");
+    }
+
+    private void writeMetadataTail(JsonLineWriter g) {
         if (chain != null) {
             g.number(Fields.SEQUENCE, chain.sequence());
         }
@@ -243,6 +312,18 @@ public final class OcsfEncoder implements ChainableEncoder, TargetFragments.Frag
         if (mcp != null && (mcp.toolName() != null || mcp.method() != null)) {
             g.string(Fields.INVOKED_BY, mcp.toolName() != null ? "mcp tool " + mcp.toolName() : "mcp " + mcp.method());
         }
+        byte[] tail = actorTailAndDevice;
+        if (tail == null) {
+            JsonLineWriter w = JsonLineWriter.scratch();
+            int from = w.fieldsStart();
+            writeActorTailAndDevice(w);
+            tail = actorTailAndDevice = w.copyFrom(from);
+        }
+        g.preEncodedFields(tail);
+    }
+
+    /** {@code actor.process}, the actor object closed, then the {@code device} object. */
+    private void writeActorTailAndDevice(JsonLineWriter g) {
         g.startObject(Fields.PROCESS);
         g.number(Fields.PID, identity.pid());
         g.endObject();

@@ -183,8 +183,14 @@ public final class RequestTarget {
      * path and query went. Escaping is per char, so a piece's bytes are those of the part alone.
      */
     void writeFull(JsonLineWriter g, byte[] name, Spans at) {
-        String q = query();
         g.startString(name);
+        appendFull(g, at);
+        g.endString();
+    }
+
+    /** {@link #full()} escaped into the string the writer has open; {@code at} learns where the path and query went. */
+    void appendFull(JsonLineWriter g, Spans at) {
+        String q = query();
         g.append(scheme);
         g.append(':');
         g.append('/');
@@ -212,7 +218,6 @@ public final class RequestTarget {
             g.append(q);
             at.queryTo = g.position();
         }
-        g.endString();
     }
 
     /**

@@ -180,27 +180,36 @@ class EncoderEquivalenceTest {
         String[] paths = {"/v1/search", "/v1/caf\u00e9", "/a\"b"};
         String[] queries = {null, "q=mcp&api_key=abc", "x=\u0001"};
         for (int i = 0; i < 5_000; i++) {
-            int pick = r.nextInt(10) < 8 ? 0 : 1 + r.nextInt(2); // mostly the first value of each
-            boolean anew = r.nextBoolean(); // an equal string that is another instance
+            // each value on its own: mostly the first of its kind, sometimes another; strings sometimes built anew
+            boolean denied = r.nextInt(10) < 2;
             AuditEvent.Builder b = AuditEvent.builder().startEpochMillis(1_700_000_000_000L + i).durationNanos(1_000 + i)
-                    .client(anew ? new String("okhttp/4.12.0") : pick == 0 ? "okhttp/4.12.0" : "jdk-httpclient/17")
-                    .method(new String[] {"GET", "POST", "get"}[r.nextInt(10) < 8 ? 0 : r.nextInt(3)])
-                    .target(RequestTarget.create(r.nextInt(10) == 0 ? "http" : "https", hosts[r.nextInt(10) < 8 ? 0 : r.nextInt(3)],
-                            r.nextInt(10) == 0 ? 8443 : -1, paths[r.nextInt(10) < 8 ? 0 : r.nextInt(3)],
-                            queries[r.nextInt(10) < 8 ? 0 : r.nextInt(3)], null))
+                    .client(often(r, "okhttp/4.12.0", "jdk-httpclient/17", null))
+                    .method(often(r, "GET", "POST", "get"))
+                    .target(RequestTarget.create(r.nextInt(10) == 0 ? "http" : "https", often(r, hosts),
+                            r.nextInt(10) == 0 ? 8443 : -1, often(r, paths), often(r, queries), null))
                     .statusCode(new int[] {200, 404, 0}[r.nextInt(10) < 8 ? 0 : r.nextInt(3)])
-                    .httpVersion(new String[] {"1.1", "2", null}[pick])
-                    .route(pick == 2 ? "proxy" : "direct")
-                    .proxy(pick == 2 ? (anew ? new String("http://egress-proxy.internal:3128") : "http://egress-proxy.internal:3128") : null)
-                    .denied(pick == 1)
-                    .enforced(pick == 1 && r.nextBoolean());
+                    .httpVersion(often(r, "1.1", "2", null))
+                    .route(often(r, "direct", "proxy", null))
+                    .proxy(often(r, null, "http://egress-proxy.internal:3128", "http://[::1]:8080"))
+                    .denied(denied)
+                    .enforced(denied && r.nextBoolean())
+                    .error(r.nextInt(10) == 0 ? new java.io.IOException("connect timed out") : null);
             if (r.nextInt(4) != 0) {
-                b.rule(pick == 1 ? "deny-metadata" : "allow-api", r.nextBoolean() ? "corp" : null, "rule");
+                b.rule(often(r, "allow-api", "deny-metadata", null), often(r, "corp", null, "other"), often(r, "rule", "default", null));
+            }
+            if (r.nextInt(10) == 0) {
+                b.caller("com.example.Db");
             }
             AuditEvent e = b.build();
             assertSame(ecsRef.encode(e), ecs.encode(e), e);
             assertSame(ocsfRef.encode(e), ocsf.encode(e), e);
         }
+    }
+
+    /** The first value 8 times in 10, else any; a string half the time as a new instance equal to it. */
+    private static String often(Random r, String... values) {
+        String v = r.nextInt(10) < 8 ? values[0] : values[r.nextInt(values.length)];
+        return v != null && r.nextBoolean() ? new String(v) : v;
     }
 
     @Test
