@@ -37,7 +37,8 @@ public final class WholeProcessBenchmark {
     static final String[] STARTUP_AGENTS = {"noop", "audit-cold", "audit", "policy50", "otel"};
     static final String[] CLIENTS = {"jdk", "huc", "okhttp", "apache5"};
     static final String[] METRICS = {"seq_rps", "seq_p50_us", "seq_p99_us", "par_rps", "par_p50_us", "par_p99_us",
-        "seq_cpu_us", "par_cpu_us", "seq_writer_cpu_us", "par_writer_cpu_us", "heap_mb", "metaspace_mb", "classes"};
+        "seq_cpu_us", "par_cpu_us", "seq_writer_cpu_us", "par_writer_cpu_us", "seq_jit_cpu_us", "par_jit_cpu_us",
+        "heap_mb", "metaspace_mb", "classes"};
 
     private static Path noopAgent;
 
@@ -110,6 +111,10 @@ public final class WholeProcessBenchmark {
                         for (String m : METRICS) {
                             values.computeIfAbsent(key(client, config, m), k -> new ArrayList<>())
                                     .add(Double.parseDouble(kv.get(m)));
+                        }
+                        for (String phase : new String[] {"seq", "par"}) { // the same round's CPU without the JIT's
+                            values.computeIfAbsent(key(client, config, phase + "_cpu_nojit_us"), k -> new ArrayList<>())
+                                    .add(Double.parseDouble(kv.get(phase + "_cpu_us")) - Double.parseDouble(kv.get(phase + "_jit_cpu_us")));
                         }
                         // over the whole child run (warm-up included): the parent does nothing else meanwhile
                         values.computeIfAbsent(key(client, config, "server_cpu_us"), k -> new ArrayList<>())
@@ -311,6 +316,10 @@ public final class WholeProcessBenchmark {
                 + "the loopback server runs in another JVM). Less sensitive to neighbours than req/s: what each "
                 + "configuration costs. Added = configuration minus no agent:\n\n");
         addedTable(sb, values, new String[][]{{"seq_cpu_us", "1 thread"}, {"par_cpu_us", "8 threads"}});
+        sb.append("\nThe same without the JIT compiler threads' CPU (read from /proc/self/task): compiling is a "
+                + "one-off cost of each child run that was still going on after the warm-up, in every configuration, "
+                + "and moved the per-request CPU of one configuration by tens of µs between rounds:\n\n");
+        addedTable(sb, values, new String[][]{{"seq_cpu_nojit_us", "1 thread"}, {"par_cpu_nojit_us", "8 threads"}});
         boundTable(sb, values);
         sb.append(String.format(Locale.ROOT, "%nStart-up: wall time of a JVM that makes one JDK HttpClient call and exits, "
                 + "median of %d runs, ms:%n%n", startupReps));
@@ -364,20 +373,22 @@ public final class WholeProcessBenchmark {
                 + "the CPU per request of client and loopback server together; 0.97 of no agent's req/s leaves the agent "
                 + "3.1 % of that. The audit writer is the agent's `mcp-egress-audit-writer` thread alone (encoding, hash "
                 + "chain, write(2)); the rest of what the agent adds is its hooks on the application threads and what "
-                + "sharing two cores with one more busy thread costs everyone:\n\n");
+                + "sharing two cores with one more busy thread costs everyone. What a configuration adds is counted "
+                + "without the JIT compiler threads (see above):\n\n");
         sb.append("| workload | no agent: client + server | 0.97 allows | audit-only adds | of which audit writer "
                 + "| 50 rules add | of which audit writer | OTel agent adds |\n");
         sb.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String client : CLIENTS) {
             double clientCpu = median(values.get(key(client, "none", "par_cpu_us")));
             double base = clientCpu + median(values.get(key(client, "none", "server_cpu_us")));
+            double steady = median(values.get(key(client, "none", "par_cpu_nojit_us")));
             sb.append("| ").append(clientName(client)).append(" | ").append(fmt(base, 1))
                     .append(" | ").append(fmt(base * (1 / 0.97 - 1), 1));
             for (String config : new String[]{"audit", "policy50"}) {
-                sb.append(" | ").append(signed(median(values.get(key(client, config, "par_cpu_us"))) - clientCpu, 1))
+                sb.append(" | ").append(signed(median(values.get(key(client, config, "par_cpu_nojit_us"))) - steady, 1))
                         .append(" | ").append(fmt(median(values.get(key(client, config, "par_writer_cpu_us"))), 1));
             }
-            sb.append(" | ").append(signed(median(values.get(key(client, "otel", "par_cpu_us"))) - clientCpu, 1))
+            sb.append(" | ").append(signed(median(values.get(key(client, "otel", "par_cpu_nojit_us"))) - steady, 1))
                     .append(" |\n");
         }
     }
