@@ -86,18 +86,23 @@ public final class ChainStamp {
         return hashFieldAt;
     }
 
-    /** Next line, with the previous line's hash as 64 hex chars (what {@link ChainedEncoder} computes). */
+    /** Next line, with the previous line's hash as 64 hex chars (for tests: the encoder uses {@link #chainTo}). */
     void advance(long sequence, String prevHashHex) {
         if (prevHashHex.length() != HASH_PLACEHOLDER.length()) {
             throw new IllegalArgumentException("a previous hash is 64 hex chars: " + prevHashHex);
         }
-        advance(sequence, prevHashHex.getBytes(StandardCharsets.US_ASCII), 0);
+        advance(sequence);
+        chainTo(prevHashHex.getBytes(StandardCharsets.US_ASCII), 0);
     }
 
-    /** Next line: its sequence number, and the previous line's hash from {@code hex} (64 ASCII bytes at {@code offset}). */
-    void advance(long sequence, byte[] hex, int offset) {
+    /** Next line: its sequence number; the previous hash stays what {@link #chainTo} recorded last. */
+    void advance(long sequence) {
         this.sequence = sequence;
-        System.arraycopy(hex, offset, prevHash, 0, prevHash.length);
         this.hashFieldAt = -1;
+    }
+
+    /** The line just stamped becomes the previous one: its hash, 64 hex ASCII bytes at {@code offset}. */
+    void chainTo(byte[] hex, int offset) {
+        System.arraycopy(hex, offset, prevHash, 0, prevHash.length);
     }
 }

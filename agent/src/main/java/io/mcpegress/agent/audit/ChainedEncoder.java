@@ -28,8 +28,6 @@ public final class ChainedEncoder implements AuditEncoder {
     private final LineDigest digest;
     private final LineBuffer out = new LineBuffer();
     private long sequence;
-    /** The last line's hash as 64 hex bytes (no String per line). */
-    private final byte[] prevHash = ChainStamp.HASH_PLACEHOLDER.getBytes(StandardCharsets.US_ASCII);
 
     /** @param key HMAC key, or {@code null} for plain SHA-256 (detects edits, not a forger who recomputes) */
     public ChainedEncoder(ChainableEncoder inner, byte[] key) {
@@ -45,7 +43,7 @@ public final class ChainedEncoder implements AuditEncoder {
 
     @Override
     public ByteArrayOutputStream encode(AuditRecord record) throws IOException {
-        stamp.advance(sequence + 1, prevHash, 0);
+        stamp.advance(sequence + 1);
         ByteArrayOutputStream line = inner.encode(record);
         // the schema encoders write into a LineBuffer: stamp the hash into it in place, no copy
         LineBuffer stamped;
@@ -75,7 +73,7 @@ public final class ChainedEncoder implements AuditEncoder {
         }
         // advance only once the line exists: a failed encode does not consume a sequence number
         sequence++;
-        System.arraycopy(bytes, value, prevHash, 0, prevHash.length);
+        stamp.chainTo(bytes, value);
         return stamped;
     }
 
