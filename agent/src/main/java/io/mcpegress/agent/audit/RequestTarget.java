@@ -10,8 +10,10 @@ import java.util.Objects;
 /**
  * The destination of one exchange, parsed from the client's URI or URL. Only the redacted form
  * ever leaves it: the password of any userinfo is dropped at once, and {@link #query()} and
- * {@link #full()} mask secret query parameters. Those two strings are built on first use (by the
- * audit writer thread, normally), so the application thread pays only for this small object.
+ * {@link #full()} mask secret query parameters. Those two strings are built on first use: the
+ * redacted query by the audit writer thread, normally; the full URL only for a denial's message,
+ * as the encoders write it in pieces ({@link #writeFull}). The application thread pays only for
+ * this small object.
  */
 public final class RequestTarget {
 
@@ -22,8 +24,7 @@ public final class RequestTarget {
     /** The query as the client gave it: only ever read through {@link #query()}, which redacts. */
     private final String rawQuery;
     private final String username;
-    // Built on first use, normally on the audit writer thread: the application thread keeps only
-    // the parts. Racy single-check (like String.hash): Strings are immutable, so at worst two
+    // Built on first use (see above): the application thread keeps only the parts. Racy single-check (like String.hash): Strings are immutable, so at worst two
     // threads compute the same value.
     private String query;
     private String full;

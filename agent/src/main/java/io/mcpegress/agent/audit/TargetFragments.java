@@ -1,17 +1,18 @@
 package io.mcpegress.agent.audit;
 
 /**
- * The parts of an audit line that follow from the request target alone (the URL object, the
- * destination), kept encoded per target: an MCP server calls the same few endpoints over and over,
- * and writing them char by char, with the query redacted and the full URL joined, was a fifth of
- * the writer's CPU per event. A line with a target seen before copies the bytes in instead.
+ * The parts of an audit line that follow from the request target alone, kept encoded: the URL
+ * object per target, the destination per host and port. An MCP server calls the same few
+ * endpoints over and over, and writing them char by char, with the query redacted and the full
+ * URL joined, was a fifth of the writer's CPU per event. A line with a target seen before copies
+ * the bytes in instead.
  *
  * <p>URL objects are direct-mapped: {@link #SLOTS} targets, a new one replaces whichever target
- * had its slot, so memory stays bounded however many URLs an application calls. Targets are compared by their
- * parts, never by identity (clients build a new URL per call). The kept bytes are redacted like
- * every line; the kept targets still hold the raw query for the comparison, as the event did, so
- * a secret in a query stays reachable until another destination takes its slot. Used by one
- * encoder on the writer thread; not thread-safe.
+ * had its slot, so memory stays bounded however many URLs an application calls. Targets are
+ * compared by their parts, never by identity (clients build a new URL per call). The kept bytes
+ * are redacted like every line; the kept targets still hold the raw query for the comparison, as
+ * the event did, so a secret in a query stays reachable until another destination takes its
+ * slot. Used by one encoder on the writer thread; not thread-safe.
  */
 final class TargetFragments {
 
