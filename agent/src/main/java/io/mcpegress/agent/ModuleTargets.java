@@ -18,10 +18,11 @@ import java.util.function.Supplier;
  * The classes one module weaves, each with the signature of its advice (the weave cache's key):
  * what the weaver's map needs at start. Building them means building the module's
  * {@link TypeInstrumentation}s, whose ByteBuddy matchers load ~60 ByteBuddy classes and the
- * modules' helpers, about a quarter of premain. So the list is kept in the start-up cache (one
- * entry per module, in the directory of this agent build, where a module's classes cannot
- * change), and a start that finds it builds the type instrumentations only when a class has to be
- * woven for real; a start served by the weave cache never does.
+ * modules' helpers, about a quarter of premain. So the list is read from where it was stored
+ * (one entry per module): the agent jar, where the build lists every module ({@link BundledTargets}),
+ * or else the start-up cache directory of this agent build, where a module's classes cannot change.
+ * A start that finds it builds a module's type instrumentations only when one of its classes has
+ * to be woven for real; a start served by the weave cache never does.
  */
 final class ModuleTargets {
 

@@ -51,7 +51,9 @@ final class Transformations {
 
         Map<String, List<NamedClassWeaver.Target>> targets = new HashMap<>();
         Map<String, List<NamedClassWeaver.Target>> deferred = new HashMap<>();
-        PolicyFileCache.Store store = cache.enabled() ? cache : null;
+        // the build's lists when the jar has them, else those an earlier start wrote to the cache
+        BundledTargets bundled = BundledTargets.ofThisAgent();
+        PolicyFileCache.Store store = bundled != null ? bundled : cache.enabled() ? cache : null;
         for (InstrumentationModule module : modules) {
             ModuleTargets moduleTargets = ModuleTargets.of(module, store);
             List<ModuleTargets.Named> named = moduleTargets.named();

@@ -210,6 +210,28 @@ class WeaveCacheTest {
     }
 
     @Test
+    void aDigestTheBuildStampedIntoTheJarNamesTheBuildWithoutReadingTheJar() throws Exception {
+        Path stamped = dir.resolve("stamped");
+        Files.createDirectories(stamped.resolve("io/mcpegress/agent"));
+        String digest = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+        Files.writeString(stamped.resolve(WeaveCache.BUILD_ID), digest + "\n");
+        try (java.net.URLClassLoader loader = new java.net.URLClassLoader(new java.net.URL[]{stamped.toUri().toURL()}, null)) {
+            assertThat(WeaveCache.stampedDigest(loader)).isEqualTo("9f86d081884c7d65");
+            File notAJar = Files.writeString(dir.resolve("not-a.jar"), "never read").toFile();
+            assertThat(WeaveCache.buildName(notAJar, WeaveCache.stampedDigest(loader)))
+                    .contains("_9f86d081884c7d65_");
+        }
+
+        Files.writeString(stamped.resolve(WeaveCache.BUILD_ID), "not a digest");
+        try (java.net.URLClassLoader loader = new java.net.URLClassLoader(new java.net.URL[]{stamped.toUri().toURL()}, null)) {
+            assertThat(WeaveCache.stampedDigest(loader)).as("anything else: the jar is fingerprinted").isNull();
+        }
+        try (java.net.URLClassLoader empty = new java.net.URLClassLoader(new java.net.URL[0], null)) {
+            assertThat(WeaveCache.stampedDigest(empty)).isNull();
+        }
+    }
+
+    @Test
     void directoriesOfBuildsNoStartUsedForThirtyDaysAreRemoved() throws Exception {
         Path root = dir.resolve("cache");
         Files.createDirectories(root);
