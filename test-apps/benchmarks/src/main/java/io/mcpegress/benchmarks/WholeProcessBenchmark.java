@@ -28,9 +28,9 @@ public final class WholeProcessBenchmark {
 
     static final String[] CONFIGS = {"none", "audit", "policy50", "otel"};
     /**
-     * Start-up also runs the agent without its weave cache ({@code audit-cold}): what the first start
-     * on a machine, or with {@code mcp.egress.weave-cache=none}, costs. The other agent runs share a
-     * cache that the uncounted first rep fills.
+     * Start-up also runs the agent's first start on a machine ({@code audit-cold}): the default
+     * weave cache, in a directory emptied before each rep, so the run weaves and stores what later
+     * starts read. The other agent runs share a cache that the uncounted first rep fills.
      */
     static final String[] STARTUP_CONFIGS = {"none", "noop", "audit-cold", "audit", "policy50", "otel"};
     /** The start-up columns after no agent; {@code noop} is {@link NoopAgent}, the JVM's own cost of an agent. */
@@ -41,6 +41,22 @@ public final class WholeProcessBenchmark {
         "heap_mb", "metaspace_mb", "classes"};
 
     private static Path noopAgent;
+
+    /** The weave cache of the first-start runs, emptied before each: a machine the agent never ran on. */
+    static Path firstStartCache(Path weaveCache) {
+        return weaveCache.resolveSibling(weaveCache.getFileName() + "-first-start");
+    }
+
+    static void deleteTree(Path root) throws java.io.IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        }
+    }
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = new LinkedHashMap<>();
@@ -70,6 +86,9 @@ public final class WholeProcessBenchmark {
             // start-up: one JVM that makes one call and exits, reps interleaved over configs
             for (int rep = 0; rep < startupReps + 1; rep++) {
                 for (String config : STARTUP_CONFIGS) {
+                    if (config.equals("audit-cold")) {
+                        deleteTree(firstStartCache(out.resolve("weave-cache")));
+                    }
                     Path audit = out.resolve("audit-startup-" + config + ".jsonl");
                     List<String> cmd = command(config, agent, otel, policy, audit, out.resolve("weave-cache"));
                     cmd.add(StartupProbe.class.getName());
@@ -179,7 +198,7 @@ public final class WholeProcessBenchmark {
             case "audit-cold":
                 cmd.add("-javaagent:" + agent);
                 cmd.add("-Dmcp.egress.audit.file=" + audit);
-                cmd.add("-Dmcp.egress.weave-cache=none");
+                cmd.add("-Dmcp.egress.weave-cache=" + firstStartCache(weaveCache));
                 break;
             case "policy50":
                 cmd.add("-javaagent:" + agent);
@@ -323,7 +342,7 @@ public final class WholeProcessBenchmark {
         boundTable(sb, values);
         sb.append(String.format(Locale.ROOT, "%nStart-up: wall time of a JVM that makes one JDK HttpClient call and exits, "
                 + "median of %d runs, ms:%n%n", startupReps));
-        sb.append("| | no agent | no-op agent (the JVM's own cost of -javaagent) | audit-only, no weave cache (first start) "
+        sb.append("| | no agent | no-op agent (the JVM's own cost of -javaagent) | audit-only, first start (empty weave cache) "
                 + "| audit-only | 50 rules | OTel agent |\n|---|---:|---:|---:|---:|---:|---:|\n");
         double sBase = median(startup.get("none"));
         sb.append("| wall time | ").append(fmt(sBase, 0));
