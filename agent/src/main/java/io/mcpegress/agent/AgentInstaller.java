@@ -34,7 +34,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.ServiceLoader;
 
 /**
  * Starts the agent inside its own class loader: configuration, audit pipeline, dispatcher, then
@@ -77,9 +76,7 @@ public final class AgentInstaller {
             sinks = opened = SinkFactory.create(config);
             pipeline = openPipeline(config, sinkConfig, sinks);
             long t1 = System.nanoTime();
-            for (InstrumentationModule m : ServiceLoader.load(InstrumentationModule.class, AgentInstaller.class.getClassLoader())) {
-                modules.add(m);
-            }
+            modules.addAll(InstrumentationModules.load(AgentInstaller.class.getClassLoader()));
             socketGuard.filter(modules); // socket guard: not woven when off
             JdkModules.prepare(inst, modules);
             long t2 = System.nanoTime();

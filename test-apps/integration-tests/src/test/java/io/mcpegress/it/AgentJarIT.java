@@ -42,6 +42,19 @@ class AgentJarIT {
             assertThat(f.getEntry("inst/io/mcpegress/shaded/net/bytebuddy/ByteBuddy.classdata")).isNull();
             assertThat(f.getEntry("inst/io/mcpegress/shaded/net/bytebuddy/pool/TypePool.classdata")).isNull();
             assertThat(f.getEntry("inst/io/mcpegress/agent/AgentInstaller.classdata")).isNotNull();
+            // one services file of every module (InstrumentationModules reads it straight from the jar),
+            // the modules' target lists (BundledTargets) and the build's digest (the weave cache's key)
+            String services = new String(f.getInputStream(f.getEntry(
+                    "inst/META-INF/services/io.mcpegress.instrumentation.api.InstrumentationModule")).readAllBytes());
+            assertThat(services.lines().filter(l -> !l.isBlank())).hasSize(7);
+            String listed = new String(f.getInputStream(f.getEntry("inst/io/mcpegress/agent/targets/modules.txt")).readAllBytes());
+            assertThat(listed.lines()).containsExactlyInAnyOrder("jdk-httpclient", "httpurlconnection", "okhttp",
+                    "mcp-java-sdk", "apache-httpclient-4", "apache-httpclient-5", "socket-guard");
+            for (String module : listed.lines().collect(Collectors.toList())) {
+                assertThat(f.getEntry("inst/io/mcpegress/agent/targets/targets_" + module + ".list")).as(module).isNotNull();
+            }
+            assertThat(new String(f.getInputStream(f.getEntry("inst/io/mcpegress/agent/build.id")).readAllBytes()))
+                    .matches("[0-9a-f]{64}\\s*");
         }
     }
 
