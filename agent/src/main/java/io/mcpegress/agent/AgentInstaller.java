@@ -67,8 +67,8 @@ public final class AgentInstaller {
             weaveCache = WeaveCache.open(weaveCacheRoot(config), agentJar);
             // a policy file is read on another core meanwhile, its parsed form from the cache when unchanged
             PolicyLoad policyLoad = PolicyLoad.start(config, weaveCache.enabled() ? weaveCache : null);
-            if (!weaveCache.warm()) {
-                WeaverWarmUp.start(); // loads ByteBuddy on another core while the pipeline opens
+            if (!weaveCache.warm() && WeaverWarmUp.hasSpareCore()) {
+                WeaverWarmUp.start(); // loads the weaver on another core while the pipeline opens
             }
             socketGuard = SocketGuardInstaller.fromConfig(config); // socket guard
             policyReloadMillis = SinkConfig.duration(config, ConfigKey.POLICY_RELOAD_INTERVAL, 0, 3_600_000);

@@ -16,6 +16,15 @@ final class WeaverWarmUp {
     private WeaverWarmUp() {
     }
 
+    /**
+     * Whether a core is likely to idle while {@code main} runs premain: with 2, {@code main} and
+     * the C1 and C2 compiler threads keep both busy, and a first start measured no faster with the
+     * warm-up while it cost 15-31 ms more CPU (two runs of 30 paired starts, docs/performance.md).
+     */
+    static boolean hasSpareCore() {
+        return Runtime.getRuntime().availableProcessors() > 2;
+    }
+
     static void start() {
         Thread t = new Thread(WeaverWarmUp::run, "mcp-egress-warm-up");
         t.setDaemon(true);
