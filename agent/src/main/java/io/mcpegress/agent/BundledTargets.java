@@ -18,8 +18,8 @@ import java.util.ServiceLoader;
  * {@link ModuleTargets} entry per module under {@link #FOLDER} in the agent jar. Building a
  * module's type instrumentations loads its matchers, helpers and advice classes; with the lists
  * in the jar no start, not even the first on a machine, builds them for a module whose classes the
- * application never loads (a first start wrote them to the weave cache before, which cost more
- * than reading them back).
+ * application never loads (before, a first start built all of them to write the lists to the
+ * weave cache).
  *
  * <p>The lists cannot go stale: they are written from the modules by {@link #main} in the build
  * ({@code process-classes}), into the same jar as the modules, and {@code BundledTargetsTest}
@@ -83,7 +83,8 @@ final class BundledTargets implements PolicyFileCache.Store {
             }
         };
         List<String> names = new ArrayList<>();
-        for (InstrumentationModule module : ServiceLoader.load(InstrumentationModule.class, BundledTargets.class.getClassLoader())) {
+        ClassLoader loader = BundledTargets.class.getClassLoader();
+        for (InstrumentationModule module : ServiceLoader.load(InstrumentationModule.class, loader)) {
             ModuleTargets.of(module, out);
             if (!Files.isRegularFile(dir.resolve(ModuleTargets.entryName(module)))) { // of() swallows write failures
                 throw new IOException("the list of module " + module.name() + " was not written to " + dir);

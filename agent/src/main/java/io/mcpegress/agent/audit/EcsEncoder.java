@@ -319,7 +319,8 @@ public final class EcsEncoder implements ChainableEncoder, TargetFragments.Fragm
     public ByteArrayOutputStream encode(AgentEvent e) throws IOException {
         try {
             g.startLine();
-            instant(g, Fields.TIMESTAMP, Math.floorDiv(e.epochMillis(), 1000L), (int) Math.floorMod(e.epochMillis(), 1000L) * 1_000_000);
+            long millis = e.epochMillis();
+            instant(g, Fields.TIMESTAMP, Math.floorDiv(millis, 1000L), (int) Math.floorMod(millis, 1000L) * 1_000_000);
             g.string(Fields.MESSAGE, e.message());
             g.startObject(Fields.EVENT);
             g.string(Fields.KIND, e.kind() == AgentEvent.Kind.HEARTBEAT ? "metric" : "event");

@@ -24,8 +24,9 @@ public final class RequestTarget {
     /** The query as the client gave it: only ever read through {@link #query()}, which redacts. */
     private final String rawQuery;
     private final String username;
-    // Built on first use (see above): the application thread keeps only the parts. Racy single-check (like String.hash): Strings are immutable, so at worst two
-    // threads compute the same value.
+    // Built on first use (see above): the application thread keeps only the parts. Racy
+    // single-check (like String.hash): Strings are immutable, so at worst two threads compute the
+    // same value.
     private String query;
     private String full;
 
