@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Performance benchmarks (issue 7): JMH microbenchmarks of the hot path, the audit writer's
 # events/s to a file, the agent jar's size, and the whole-process benchmark (child JVMs with no
-# agent / our agent audit-only / our agent with a 50-rule policy / the OpenTelemetry agent,
-# interleaved, configurations forwards and backwards in alternate rounds). About 40 minutes in all
-# (ROUNDS=2: about 21). Results: test-apps/benchmarks/target/bench/summary.md
-# (and jmh.txt, jmh.json, writer.txt, whole-process.md, whole-process-raw.csv, child stderr logs).
+# agent / our agent audit-only / our agent with a 50-rule policy / the OpenTelemetry agent:
+# start-up; rounds of one child run per configuration, forwards and backwards in alternate rounds;
+# then paired windows, one live child per configuration measured in turn, 1 s each). About 40
+# minutes in all. Results: test-apps/benchmarks/target/bench/summary.md (and jmh.txt, jmh.json,
+# writer.txt, whole-process.md, whole-process-raw.csv, paired-windows-raw.csv, child stderr logs).
 #
 #   scripts/benchmark.sh                  # everything
 #   SKIP_BUILD=1 scripts/benchmark.sh     # reuse the jars already built
-#   ROUNDS=4 WARMUP=20 MEASURE=5 STARTUP_REPS=25 JMH_ARGS='-f 1 -wi 2 -i 3 -w 1s -r 1s' scripts/benchmark.sh
+#   ROUNDS=2 WARMUP=20 MEASURE=5 STARTUP_REPS=25 WINDOWS=10 WINDOW_MS=1000 JMH_ARGS='-f 1 -wi 2 -i 3 -w 1s -r 1s' scripts/benchmark.sh
 #
 # See docs/performance.md for what is measured and the targets.
 set -euo pipefail
@@ -17,7 +18,9 @@ ROOT=$(pwd)
 BENCH=$ROOT/test-apps/benchmarks
 OUT=${OUT:-$BENCH/target/bench}
 # even: as many rounds with the configurations forwards as backwards (WholeProcessBenchmark.roundOrder)
-ROUNDS=${ROUNDS:-4}
+# 2: the req/s of one configuration moved by up to +-45 % between rounds on a shared 2 vCPU VM;
+# the ratios come from the paired windows below, the rounds give the per-run CPU and memory
+ROUNDS=${ROUNDS:-2}
 # 20 s: after 10 s C2 was still compiling the policy and socket-guard code on 2 cores, which the
 # sequential phase that follows paid as up to +20 µs CPU per request (eighth run, performance.md)
 WARMUP=${WARMUP:-20}
@@ -25,6 +28,9 @@ MEASURE=${MEASURE:-5}
 # 15: one-call JVMs on a shared VM spread over 200 ms even without an agent; a median of 9 moved
 # by +-50 ms between runs (twelfth and thirteenth runs). A rep of all five configurations is ~9 s.
 STARTUP_REPS=${STARTUP_REPS:-25}
+# paired windows (PairedWindows): cycles, and the length of each configuration's window in each
+WINDOWS=${WINDOWS:-10}
+WINDOW_MS=${WINDOW_MS:-1000}
 WRITER_EVENTS=${WRITER_EVENTS:-300000}
 JMH_ARGS=${JMH_ARGS:--f 1 -wi 2 -i 3 -w 1s -r 1s}
 JAVA=${JAVA:-java}
@@ -68,10 +74,11 @@ echo "== audit writer: events/s to a file on one writer thread" >&2
   | tee "$OUT/writer.txt"
 rm -rf "$OUT/writer"
 
-echo "== whole process: $ROUNDS interleaved rounds, warm-up ${WARMUP}s, ${MEASURE}s + ${MEASURE}s per child" >&2
+echo "== whole process: $ROUNDS interleaved rounds, warm-up ${WARMUP}s, ${MEASURE}s + ${MEASURE}s per child; $WINDOWS cycles of paired ${WINDOW_MS} ms windows" >&2
 "$JAVA" -cp "$BENCH/target/classes" io.mcpegress.benchmarks.WholeProcessBenchmark \
   --agent "$AGENT_JAR" --otel "$OTEL_JAR" --out "$OUT" \
-  --rounds "$ROUNDS" --warmup "$WARMUP" --measure "$MEASURE" --startup-reps "$STARTUP_REPS" > "$OUT/whole-process.stdout"
+  --rounds "$ROUNDS" --warmup "$WARMUP" --measure "$MEASURE" --startup-reps "$STARTUP_REPS" \
+  --windows "$WINDOWS" --window-ms "$WINDOW_MS" > "$OUT/whole-process.stdout"
 
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/machine.txt" >&2
 

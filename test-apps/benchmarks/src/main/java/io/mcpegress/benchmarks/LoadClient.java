@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * the loopback server. Phases: warm-up (8 threads), sequential (1 thread), 8 threads; then a GC
  * and heap/metaspace use. Prints one {@code RESULT k=v ...} line on stdout.
  * <p>
- * Usage: LoadClient jdk|huc|okhttp|apache5 url warmupSeconds measureSeconds
+ * Usage: LoadClient jdk|huc|okhttp|apache5 url warmupSeconds measureSeconds, or
+ * LoadClient windows jdk|huc|okhttp|apache5 url warmupSeconds (see {@link #windows}).
  */
 public final class LoadClient {
 
@@ -69,17 +70,53 @@ public final class LoadClient {
     static volatile boolean sink;
 
     public static void main(String[] args) throws Exception {
+        if (args[0].equals("windows")) {
+            windows(args[1], args[2], Integer.parseInt(args[3]));
+            return;
+        }
         String client = args[0];
         String url = args[1];
         int warmup = Integer.parseInt(args[2]);
         int measure = Integer.parseInt(args[3]);
+        Caller caller = caller(client, url);
 
-        Caller caller;
+        run(caller, 8, warmup * 1_000_000_000L, null);
+        Histogram seq = new Histogram();
+        long cpu0 = processCpuNanos();
+        long writer0 = auditWriterCpuNanos();
+        long jit0 = jitCompilerCpuNanos();
+        long seqCount = run(caller, 1, measure * 1_000_000_000L, seq);
+        long cpu1 = processCpuNanos();
+        long writer1 = auditWriterCpuNanos();
+        long jit1 = jitCompilerCpuNanos();
+        Histogram par = new Histogram();
+        long parCount = run(caller, 8, measure * 1_000_000_000L, par);
+        long cpu2 = processCpuNanos();
+        long writer2 = auditWriterCpuNanos();
+        long jit2 = jitCompilerCpuNanos();
+
+        System.out.println(String.format(java.util.Locale.ROOT,
+                "RESULT client=%s seq_rps=%.1f seq_p50_us=%.2f seq_p99_us=%.2f par_rps=%.1f par_p50_us=%.2f par_p99_us=%.2f "
+                        + "seq_cpu_us=%.2f par_cpu_us=%.2f seq_writer_cpu_us=%.2f par_writer_cpu_us=%.2f "
+                        + "seq_jit_cpu_us=%.2f par_jit_cpu_us=%.2f requests=%d ",
+                client, seqCount / (double) measure, seq.percentileMicros(50), seq.percentileMicros(99),
+                parCount / (double) measure, par.percentileMicros(50), par.percentileMicros(99),
+                (cpu1 - cpu0) / 1000.0 / seqCount, (cpu2 - cpu1) / 1000.0 / parCount,
+                (writer1 - writer0) / 1000.0 / seqCount, (writer2 - writer1) / 1000.0 / parCount,
+                (jit1 - jit0) / 1000.0 / seqCount, (jit2 - jit1) / 1000.0 / parCount,
+                ALL.get()) + memoryFields());
+        System.out.flush();
+        System.exit(0);
+    }
+
+    private static final AtomicLong ALL = new AtomicLong();
+
+    static Caller caller(String client, String url) throws Exception {
         if (client.equals("jdk")) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(5)).build();
             HttpRequest request = HttpRequest.newBuilder(URI.create(url)).GET().build();
-            caller = () -> {
+            return () -> {
                 HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
                 if (r.statusCode() != 200 || r.body().length == 0) {
                     throw new IllegalStateException("status " + r.statusCode());
@@ -87,7 +124,7 @@ public final class LoadClient {
             };
         } else if (client.equals("huc")) {
             URL u = URI.create(url).toURL();
-            caller = () -> {
+            return () -> {
                 HttpURLConnection c = (HttpURLConnection) u.openConnection();
                 int status = c.getResponseCode();
                 try (InputStream in = c.getInputStream()) {
@@ -97,57 +134,70 @@ public final class LoadClient {
                 }
             };
         } else if (client.equals("okhttp")) {
-            caller = OkHttpCaller.create(url);
+            return OkHttpCaller.create(url);
         } else if (client.equals("apache5")) {
-            caller = Apache5Caller.create(url);
-        } else {
-            throw new IllegalArgumentException(client);
+            return Apache5Caller.create(url);
         }
+        throw new IllegalArgumentException(client);
+    }
 
-        run(caller, 8, warmup, null);
-        Histogram seq = new Histogram();
-        long cpu0 = processCpuNanos();
-        long writer0 = auditWriterCpuNanos();
-        long jit0 = jitCompilerCpuNanos();
-        long seqCount = run(caller, 1, measure, seq);
-        long cpu1 = processCpuNanos();
-        long writer1 = auditWriterCpuNanos();
-        long jit1 = jitCompilerCpuNanos();
-        Histogram par = new Histogram();
-        long parCount = run(caller, 8, measure, par);
-        long cpu2 = processCpuNanos();
-        long writer2 = auditWriterCpuNanos();
-        long jit2 = jitCompilerCpuNanos();
+    /**
+     * Paired-windows mode ({@link PairedWindows}): warm up, print {@code READY}, then run one
+     * measurement window per command read from stdin ({@code seq MS} or {@code par MS}) and answer
+     * each with a {@code WINDOW k=v ...} line; {@code quit} prints memory use as a {@code RESULT}
+     * line and exits. The orchestrator keeps one such JVM per configuration alive and measures
+     * them in turn, one short window each, so that the machine's drift (neighbours, load) falls
+     * on every configuration alike instead of on whichever ran during a bad minute.
+     */
+    static void windows(String client, String url, int warmupSeconds) throws Exception {
+        Caller caller = caller(client, url);
+        run(caller, 8, warmupSeconds * 1_000_000_000L, null);
+        java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                java.nio.charset.StandardCharsets.UTF_8));
+        System.out.println("READY");
+        System.out.flush();
+        for (String line; (line = in.readLine()) != null && !line.equals("quit"); ) {
+            String[] command = line.trim().split(" ");
+            int threads = command[0].equals("seq") ? 1 : 8;
+            long nanos = Long.parseLong(command[1]) * 1_000_000L;
+            Histogram h = new Histogram();
+            long cpu0 = processCpuNanos();
+            long writer0 = auditWriterCpuNanos();
+            long jit0 = jitCompilerCpuNanos();
+            long t0 = System.nanoTime();
+            long n = run(caller, threads, nanos, h);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            long cpu = processCpuNanos() - cpu0;
+            long writer = auditWriterCpuNanos() - writer0;
+            long jit = jitCompilerCpuNanos() - jit0;
+            System.out.printf(java.util.Locale.ROOT,
+                    "WINDOW phase=%s requests=%d rps=%.1f p50_us=%.2f p99_us=%.2f cpu_us=%.2f writer_cpu_us=%.2f jit_cpu_us=%.2f%n",
+                    command[0], n, n / seconds, h.percentileMicros(50), h.percentileMicros(99),
+                    cpu / 1000.0 / n, writer / 1000.0 / n, jit / 1000.0 / n);
+            System.out.flush();
+        }
+        System.out.println("RESULT requests=" + ALL.get() + " " + memoryFields());
+        System.out.flush();
+        System.exit(0);
+    }
 
+    /** Heap, Metaspace and non-heap use (MB) after three System.gc(), and loaded classes, as k=v fields. */
+    static String memoryFields() throws InterruptedException {
         for (int i = 0; i < 3; i++) {
             System.gc();
             Thread.sleep(100);
         }
-        long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-        long nonHeap = ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage().getUsed();
         long metaspace = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getName().equals("Metaspace")) {
                 metaspace = pool.getUsage().getUsed();
             }
         }
-        int loaded = ManagementFactory.getClassLoadingMXBean().getLoadedClassCount();
-        System.out.printf(java.util.Locale.ROOT,
-                "RESULT client=%s seq_rps=%.1f seq_p50_us=%.2f seq_p99_us=%.2f par_rps=%.1f par_p50_us=%.2f par_p99_us=%.2f "
-                        + "seq_cpu_us=%.2f par_cpu_us=%.2f seq_writer_cpu_us=%.2f par_writer_cpu_us=%.2f "
-                        + "seq_jit_cpu_us=%.2f par_jit_cpu_us=%.2f heap_mb=%.2f metaspace_mb=%.2f nonheap_mb=%.2f classes=%d requests=%d%n",
-                client, seqCount / (double) measure, seq.percentileMicros(50), seq.percentileMicros(99),
-                parCount / (double) measure, par.percentileMicros(50), par.percentileMicros(99),
-                (cpu1 - cpu0) / 1000.0 / seqCount, (cpu2 - cpu1) / 1000.0 / parCount,
-                (writer1 - writer0) / 1000.0 / seqCount, (writer2 - writer1) / 1000.0 / parCount,
-                (jit1 - jit0) / 1000.0 / seqCount, (jit2 - jit1) / 1000.0 / parCount,
-                heap / 1048576.0, metaspace / 1048576.0, nonHeap / 1048576.0, loaded,
-                ALL.get());
-        System.out.flush();
-        System.exit(0);
+        return String.format(java.util.Locale.ROOT, "heap_mb=%.2f metaspace_mb=%.2f nonheap_mb=%.2f classes=%d",
+                ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1048576.0, metaspace / 1048576.0,
+                ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage().getUsed() / 1048576.0,
+                ManagementFactory.getClassLoadingMXBean().getLoadedClassCount());
     }
-
-    private static final AtomicLong ALL = new AtomicLong();
 
     /**
      * CPU time of this whole JVM (application threads, the agent's writer, JIT, GC): per request,
@@ -205,8 +255,8 @@ public final class LoadClient {
     }
 
     /** Runs the caller on n threads for the given seconds; returns the number of calls made. */
-    static long run(Caller caller, int threads, int seconds, Histogram into) throws InterruptedException {
-        long end = System.nanoTime() + seconds * 1_000_000_000L;
+    static long run(Caller caller, int threads, long nanos, Histogram into) throws InterruptedException {
+        long end = System.nanoTime() + nanos;
         List<Thread> ts = new ArrayList<>();
         List<Histogram> hs = new ArrayList<>();
         AtomicLong count = new AtomicLong();

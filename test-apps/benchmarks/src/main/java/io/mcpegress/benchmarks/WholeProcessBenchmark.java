@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The whole-process benchmark: starts a loopback server in this JVM, then runs {@link LoadClient}
@@ -22,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * on a busy machine hits every configuration alike. Reports medians over rounds.
  * <p>
  * Usage: WholeProcessBenchmark --agent JAR --otel JAR --out DIR [--rounds 3] [--warmup 20]
- * [--measure 5] [--startup-reps 5]
+ * [--measure 5] [--startup-reps 5] [--windows 0] [--window-ms 1000] (rounds, start-up reps or
+ * windows 0: that part is not run; windows: the cycles of {@link PairedWindows})
  */
 public final class WholeProcessBenchmark {
 
@@ -70,6 +72,8 @@ public final class WholeProcessBenchmark {
         int warmup = Integer.parseInt(a.getOrDefault("warmup", "20"));
         int measure = Integer.parseInt(a.getOrDefault("measure", "5"));
         int startupReps = Integer.parseInt(a.getOrDefault("startup-reps", "5"));
+        int cycles = Integer.parseInt(a.getOrDefault("windows", "0")); // paired windows (PairedWindows), 0: none
+        int windowMillis = Integer.parseInt(a.getOrDefault("window-ms", "1000"));
         Files.createDirectories(out);
         Path policy = out.resolve("policy-50-rules.yaml");
         Files.writeString(policy, PolicyFiles.fiftyRules("127.0.0.1", null));
@@ -79,12 +83,13 @@ public final class WholeProcessBenchmark {
         Map<String, List<Double>> values = new LinkedHashMap<>();
         Map<String, List<Double>> startup = new LinkedHashMap<>();
         StringBuilder raw = new StringBuilder("round,client,config,line\n");
+        List<PairedWindows.Result> paired = new ArrayList<>();
 
         try (LoopbackServer server = new LoopbackServer(4)) {
             String url = server.url();
             System.err.println("target " + url);
             // start-up: one JVM that makes one call and exits, reps interleaved over configs
-            for (int rep = 0; rep < startupReps + 1; rep++) {
+            for (int rep = 0; startupReps > 0 && rep < startupReps + 1; rep++) {
                 for (String config : STARTUP_CONFIGS) {
                     if (config.equals("audit-cold")) {
                         deleteTree(firstStartCache(out.resolve("weave-cache")));
@@ -152,9 +157,20 @@ public final class WholeProcessBenchmark {
                     }
                 }
             }
+            for (int c = 0; cycles > 0 && c < CLIENTS.length; c++) {
+                String client = CLIENTS[c];
+                Function<String, Path> audit = config -> out.resolve("audit-windows-" + client + "-" + config + ".jsonl");
+                paired.add(PairedWindows.run(client, CONFIGS,
+                        config -> command(config, agent, otel, policy, audit.apply(config), out.resolve("weave-cache")),
+                        audit, url, warmup, cycles, windowMillis, out));
+            }
         }
         Files.writeString(out.resolve("whole-process-raw.csv"), raw.toString());
-        String report = report(values, startup, rounds, warmup, measure, startupReps);
+        String report = (rounds > 0 ? report(values, startup, rounds, warmup, measure, startupReps) : "")
+                + (cycles > 0 ? PairedWindows.report(paired, cycles, windowMillis, warmup) : "");
+        if (cycles > 0) {
+            Files.writeString(out.resolve("paired-windows-raw.csv"), PairedWindows.raw(paired));
+        }
         Files.writeString(out.resolve("whole-process.md"), report);
         System.out.println(report);
     }
