@@ -34,9 +34,12 @@ public final class WholeProcessBenchmark {
      * weave cache, in a directory emptied before each rep, so the run weaves and stores what later
      * starts read. The other agent runs share a cache that the uncounted first rep fills.
      */
-    static final String[] STARTUP_CONFIGS = {"none", "noop", "audit-cold", "audit", "policy50", "otel"};
-    /** The start-up columns after no agent; {@code noop} is {@link NoopAgent}, the JVM's own cost of an agent. */
-    static final String[] STARTUP_AGENTS = {"noop", "audit-cold", "audit", "policy50", "otel"};
+    static final String[] STARTUP_CONFIGS = {"none", "noop", "noop-transformer", "audit-cold", "audit", "policy50", "otel"};
+    /**
+     * The start-up columns after no agent; {@code noop} is {@link NoopAgent}, the JVM's own cost of
+     * an agent, and {@code noop-transformer} the same with a transformer that changes nothing.
+     */
+    static final String[] STARTUP_AGENTS = {"noop", "noop-transformer", "audit-cold", "audit", "policy50", "otel"};
     static final String[] CLIENTS = {"jdk", "huc", "okhttp", "apache5"};
     static final String[] METRICS = {"seq_rps", "seq_p50_us", "seq_p99_us", "par_rps", "par_p50_us", "par_p99_us",
         "seq_cpu_us", "par_cpu_us", "seq_writer_cpu_us", "par_writer_cpu_us", "seq_jit_cpu_us", "par_jit_cpu_us",
@@ -225,6 +228,9 @@ public final class WholeProcessBenchmark {
             case "noop":
                 cmd.add("-javaagent:" + noopAgent);
                 break;
+            case "noop-transformer":
+                cmd.add("-javaagent:" + noopAgent + "=transformer");
+                break;
             case "otel":
                 cmd.add("-javaagent:" + otel);
                 cmd.add("-Dotel.traces.exporter=none");
@@ -358,8 +364,9 @@ public final class WholeProcessBenchmark {
         boundTable(sb, values);
         sb.append(String.format(Locale.ROOT, "%nStart-up: wall time of a JVM that makes one JDK HttpClient call and exits, "
                 + "median of %d runs, ms:%n%n", startupReps));
-        sb.append("| | no agent | no-op agent (the JVM's own cost of -javaagent) | audit-only, first start (empty weave cache) "
-                + "| audit-only | 50 rules | OTel agent |\n|---|---:|---:|---:|---:|---:|---:|\n");
+        sb.append("| | no agent | no-op agent (the JVM's own cost of -javaagent) | no-op agent with a transformer that "
+                + "changes nothing | audit-only, first start (empty weave cache) "
+                + "| audit-only | 50 rules | OTel agent |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
         double sBase = median(startup.get("none"));
         sb.append("| wall time | ").append(fmt(sBase, 0));
         for (String config : STARTUP_AGENTS) {
