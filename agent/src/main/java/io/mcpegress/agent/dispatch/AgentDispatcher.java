@@ -80,11 +80,6 @@ public final class AgentDispatcher implements EgressDispatcher {
     }
 
     @Override
-    public boolean goesDirect(Object handle) {
-        return DirectExchanges.allowedDirectHost(handle) != null;
-    }
-
-    @Override
     public EgressDeniedException hostHeaderDenial(Object handle, String hostHeader) {
         ExchangeRecord r = (ExchangeRecord) handle;
         Decision d = r.decision.allowed() ? HostHeaders.decide(policy, r, hostHeader) : null;

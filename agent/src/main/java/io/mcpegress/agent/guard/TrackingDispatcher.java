@@ -1,5 +1,6 @@
 package io.mcpegress.agent.guard;
 
+import io.mcpegress.agent.dispatch.DirectExchanges;
 import io.mcpegress.bootstrap.EgressDeniedException;
 import io.mcpegress.bootstrap.EgressDispatcher;
 
@@ -78,9 +79,14 @@ public final class TrackingDispatcher implements EgressDispatcher {
         return delegate.denial(handle);
     }
 
+    /**
+     * Only here, with the socket guard installed, can a direct exchange still be refused at connect
+     * time; without the guard the dispatcher says no, and the JDK client's response future is not
+     * wrapped in one more stage (for every exchange) to surface a denial that cannot happen.
+     */
     @Override
     public boolean goesDirect(Object handle) {
-        return delegate.goesDirect(handle);
+        return DirectExchanges.allowedDirectHost(handle) != null;
     }
 
     @Override
