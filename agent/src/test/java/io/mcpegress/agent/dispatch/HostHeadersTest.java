@@ -1,9 +1,7 @@
 package io.mcpegress.agent.dispatch;
 
 import io.mcpegress.agent.audit.AuditPipeline;
-import io.mcpegress.agent.audit.AuditSink;
-import io.mcpegress.agent.audit.EcsEncoder;
-import io.mcpegress.agent.audit.ProcessIdentity;
+import io.mcpegress.agent.audit.DiscardingSink;
 import io.mcpegress.agent.policy.Policy;
 import io.mcpegress.agent.routing.HostPatterns;
 import io.mcpegress.agent.routing.Router;
@@ -16,25 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class HostHeadersTest {
 
-    private final AuditPipeline pipeline = new AuditPipeline(64, new EcsEncoder(new ProcessIdentity("t", "0")),
-            new AuditSink() {
-                @Override
-                public void write(byte[] line, int offset, int length) {
-                }
-
-                @Override
-                public void flush() {
-                }
-
-                @Override
-                public String describe() {
-                    return "none";
-                }
-
-                @Override
-                public void close() {
-                }
-            });
+    private final AuditPipeline pipeline = DiscardingSink.pipeline();
 
     private AgentDispatcher dispatcher(boolean enforce) {
         return new AgentDispatcher(new Router(null, HostPatterns.empty()),

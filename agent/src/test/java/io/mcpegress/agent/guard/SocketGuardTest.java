@@ -1,8 +1,7 @@
 package io.mcpegress.agent.guard;
 
 import io.mcpegress.agent.audit.AuditPipeline;
-import io.mcpegress.agent.audit.EcsEncoder;
-import io.mcpegress.agent.audit.ProcessIdentity;
+import io.mcpegress.agent.audit.DiscardingSink;
 import io.mcpegress.agent.policy.Policy;
 import io.mcpegress.agent.policy.PolicyRequest;
 import io.mcpegress.agent.routing.HostPatterns;
@@ -20,25 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class SocketGuardTest {
 
-    private final AuditPipeline pipeline = new AuditPipeline(64, new EcsEncoder(new ProcessIdentity("t", "0")),
-            new io.mcpegress.agent.audit.AuditSink() {
-                @Override
-                public void write(byte[] line, int offset, int length) {
-                }
-
-                @Override
-                public void flush() {
-                }
-
-                @Override
-                public String describe() {
-                    return "none";
-                }
-
-                @Override
-                public void close() {
-                }
-            });
+    private final AuditPipeline pipeline = DiscardingSink.pipeline();
     private final ClientLayerDestinations clientLayer = new ClientLayerDestinations();
 
     private SocketGuard withProxy(boolean enforce) throws Exception {

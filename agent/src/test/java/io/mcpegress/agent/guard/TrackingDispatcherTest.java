@@ -1,9 +1,7 @@
 package io.mcpegress.agent.guard;
 
 import io.mcpegress.agent.audit.AuditPipeline;
-import io.mcpegress.agent.audit.AuditSink;
-import io.mcpegress.agent.audit.EcsEncoder;
-import io.mcpegress.agent.audit.ProcessIdentity;
+import io.mcpegress.agent.audit.DiscardingSink;
 import io.mcpegress.agent.dispatch.AgentDispatcher;
 import io.mcpegress.agent.dispatch.ClientNames;
 import io.mcpegress.agent.policy.Policy;
@@ -20,25 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Which exchanges the socket guard may still refuse at connect time (the JDK client's advice asks). */
 class TrackingDispatcherTest {
 
-    private final AuditPipeline pipeline = new AuditPipeline(64, new EcsEncoder(new ProcessIdentity("t", "0")),
-            new AuditSink() {
-                @Override
-                public void write(byte[] line, int offset, int length) {
-                }
-
-                @Override
-                public void flush() {
-                }
-
-                @Override
-                public String describe() {
-                    return "none";
-                }
-
-                @Override
-                public void close() {
-                }
-            });
+    private final AuditPipeline pipeline = DiscardingSink.pipeline();
 
     @AfterEach
     void close() {
