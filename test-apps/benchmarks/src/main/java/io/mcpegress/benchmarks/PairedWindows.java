@@ -180,7 +180,15 @@ final class PairedWindows {
         return s[lo] + (s[hi] - s[lo]) * (pos - lo);
     }
 
-    static final String[] AGENTS = {"audit", "policy50", "otel"};
+    /**
+     * The columns after no agent. {@code none-again} is a second child without an agent (an A/A
+     * pair): its ratios to the first are what the method measures when nothing differs.
+     */
+    static final String[] AGENTS = {"audit", "policy50", "otel", "none-again"};
+
+    private static boolean ours(String config) {
+        return config.equals("audit") || config.equals("policy50");
+    }
 
     static String report(List<Result> results, int cycles, int windowMillis, int warmup) {
         StringBuilder sb = new StringBuilder();
@@ -192,7 +200,8 @@ final class PairedWindows {
                 warmup, cycles, windowMillis, windowMillis));
         sb.append("Throughput, req/s ratio to no agent (target: audit-only ≥ 0.97, 50 rules ≥ 0.95, both above OTel's); "
                 + "after the ratio, in how many cycles it was at least the target:\n\n");
-        sb.append("| workload | no agent req/s | audit-only | 50 rules | OTel agent |\n|---|---:|---:|---:|---:|\n");
+        sb.append("| workload | no agent req/s | audit-only | 50 rules | OTel agent | no agent again (A/A) |\n"
+                + "|---|---:|---:|---:|---:|---:|\n");
         for (Result r : results) {
             for (String phase : PHASES) {
                 sb.append("| ").append(WholeProcessBenchmark.clientName(r.client())).append(phase.equals("seq") ? ", 1 thread" : ", 8 threads")
@@ -202,7 +211,7 @@ final class PairedWindows {
                     double target = config.equals("policy50") ? 0.95 : 0.97;
                     long met = ratios.stream().filter(x -> x >= target).count();
                     sb.append(" | ").append(range(ratios, 3));
-                    if (!config.equals("otel")) {
+                    if (ours(config)) {
                         sb.append(" (").append(met).append('/').append(ratios.size()).append(')');
                     }
                 }
@@ -231,8 +240,9 @@ final class PairedWindows {
         sb.append("\nCPU per request, µs (the client JVM without its JIT compiler threads; the loopback server is the "
                 + "orchestrating JVM). Added = paired difference against no agent; the writer column is our agent's "
                 + "audit writer thread alone:\n\n");
-        sb.append("| workload | no agent: client | server | audit-only adds | of which writer | 50 rules add | of which writer | OTel adds |\n");
-        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        sb.append("| workload | no agent: client | server | audit-only adds | of which writer | 50 rules add | of which writer "
+                + "| OTel adds | no agent again (A/A) |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Result r : results) {
             for (String phase : PHASES) {
                 sb.append("| ").append(WholeProcessBenchmark.clientName(r.client())).append(phase.equals("seq") ? ", 1 thread" : ", 8 threads")
@@ -243,7 +253,7 @@ final class PairedWindows {
                     List<Double> added = paired(r, config, phase, (w, b) -> (w.value("cpu_us") - w.value("jit_cpu_us"))
                             - (b.value("cpu_us") - b.value("jit_cpu_us")));
                     sb.append(" | ").append(WholeProcessBenchmark.signed(quantile(added, 0.5), 1));
-                    if (!config.equals("otel")) {
+                    if (ours(config)) {
                         sb.append(" | ").append(WholeProcessBenchmark.fmt(quantile(of(r, config, phase, "writer_cpu_us"), 0.5), 1));
                     }
                 }
@@ -260,8 +270,8 @@ final class PairedWindows {
     }
 
     private static void addedTable(StringBuilder sb, List<Result> results, String title, String[][] fields) {
-        sb.append('\n').append(title).append("\n\n| workload | no agent | audit-only adds | 50 rules add | OTel adds |\n")
-                .append("|---|---:|---:|---:|---:|\n");
+        sb.append('\n').append(title).append("\n\n| workload | no agent | audit-only adds | 50 rules add | OTel adds "
+                + "| no agent again (A/A) |\n").append("|---|---:|---:|---:|---:|---:|\n");
         for (Result r : results) {
             for (String phase : PHASES) {
                 for (String[] field : fields) {

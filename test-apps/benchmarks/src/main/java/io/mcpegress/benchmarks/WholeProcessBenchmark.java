@@ -29,6 +29,8 @@ import java.util.function.Function;
 public final class WholeProcessBenchmark {
 
     static final String[] CONFIGS = {"none", "audit", "policy50", "otel"};
+    /** The paired windows add a second no-agent child, whose ratios show the method's own spread. */
+    static final String[] WINDOW_CONFIGS = {"none", "audit", "policy50", "otel", "none-again"};
     /**
      * Start-up also runs the agent's first start on a machine ({@code audit-cold}): the default
      * weave cache, in a directory emptied before each rep, so the run weaves and stores what later
@@ -163,7 +165,7 @@ public final class WholeProcessBenchmark {
             for (int c = 0; cycles > 0 && c < CLIENTS.length; c++) {
                 String client = CLIENTS[c];
                 Function<String, Path> audit = config -> out.resolve("audit-windows-" + client + "-" + config + ".jsonl");
-                paired.add(PairedWindows.run(client, CONFIGS,
+                paired.add(PairedWindows.run(client, WINDOW_CONFIGS,
                         config -> command(config, agent, otel, policy, audit.apply(config), out.resolve("weave-cache")),
                         audit, url, warmup, cycles, windowMillis, out));
             }
@@ -208,6 +210,7 @@ public final class WholeProcessBenchmark {
         cmd.add("-Dhttp.maxConnections=16"); // HttpURLConnection keeps 5 idle connections by default; 8 threads
         switch (config) {
             case "none":
+            case "none-again":
                 break;
             case "audit":
                 cmd.add("-javaagent:" + agent);
