@@ -82,29 +82,19 @@ public final class LoadClient {
 
         run(caller, 8, warmup * 1_000_000_000L, null);
         Histogram seq = new Histogram();
-        long cpu0 = processCpuNanos();
-        long writer0 = auditWriterCpuNanos();
-        long jit0 = jitCompilerCpuNanos();
+        CpuTimes before = CpuTimes.now();
         long seqCount = run(caller, 1, measure * 1_000_000_000L, seq);
-        long cpu1 = processCpuNanos();
-        long writer1 = auditWriterCpuNanos();
-        long jit1 = jitCompilerCpuNanos();
+        CpuTimes afterSeq = CpuTimes.now();
         Histogram par = new Histogram();
         long parCount = run(caller, 8, measure * 1_000_000_000L, par);
-        long cpu2 = processCpuNanos();
-        long writer2 = auditWriterCpuNanos();
-        long jit2 = jitCompilerCpuNanos();
+        CpuTimes afterPar = CpuTimes.now();
 
         System.out.println(String.format(java.util.Locale.ROOT,
-                "RESULT client=%s seq_rps=%.1f seq_p50_us=%.2f seq_p99_us=%.2f par_rps=%.1f par_p50_us=%.2f par_p99_us=%.2f "
-                        + "seq_cpu_us=%.2f par_cpu_us=%.2f seq_writer_cpu_us=%.2f par_writer_cpu_us=%.2f "
-                        + "seq_jit_cpu_us=%.2f par_jit_cpu_us=%.2f requests=%d ",
+                "RESULT client=%s seq_rps=%.1f seq_p50_us=%.2f seq_p99_us=%.2f par_rps=%.1f par_p50_us=%.2f par_p99_us=%.2f ",
                 client, seqCount / (double) measure, seq.percentileMicros(50), seq.percentileMicros(99),
-                parCount / (double) measure, par.percentileMicros(50), par.percentileMicros(99),
-                (cpu1 - cpu0) / 1000.0 / seqCount, (cpu2 - cpu1) / 1000.0 / parCount,
-                (writer1 - writer0) / 1000.0 / seqCount, (writer2 - writer1) / 1000.0 / parCount,
-                (jit1 - jit0) / 1000.0 / seqCount, (jit2 - jit1) / 1000.0 / parCount,
-                ALL.get()) + memoryFields());
+                parCount / (double) measure, par.percentileMicros(50), par.percentileMicros(99))
+                + afterSeq.perRequestSince(before, seqCount, "seq_") + afterPar.perRequestSince(afterSeq, parCount, "par_")
+                + "requests=" + ALL.get() + " " + memoryFields());
         System.out.flush();
         System.exit(0);
     }
@@ -161,24 +151,32 @@ public final class LoadClient {
             int threads = command[0].equals("seq") ? 1 : 8;
             long nanos = Long.parseLong(command[1]) * 1_000_000L;
             Histogram h = new Histogram();
-            long cpu0 = processCpuNanos();
-            long writer0 = auditWriterCpuNanos();
-            long jit0 = jitCompilerCpuNanos();
+            CpuTimes before = CpuTimes.now();
             long t0 = System.nanoTime();
             long n = run(caller, threads, nanos, h);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            long cpu = processCpuNanos() - cpu0;
-            long writer = auditWriterCpuNanos() - writer0;
-            long jit = jitCompilerCpuNanos() - jit0;
-            System.out.printf(java.util.Locale.ROOT,
-                    "WINDOW phase=%s requests=%d rps=%.1f p50_us=%.2f p99_us=%.2f cpu_us=%.2f writer_cpu_us=%.2f jit_cpu_us=%.2f%n",
-                    command[0], n, n / seconds, h.percentileMicros(50), h.percentileMicros(99),
-                    cpu / 1000.0 / n, writer / 1000.0 / n, jit / 1000.0 / n);
+            System.out.println(String.format(java.util.Locale.ROOT, "WINDOW phase=%s requests=%d rps=%.1f p50_us=%.2f p99_us=%.2f ",
+                    command[0], n, n / seconds, h.percentileMicros(50), h.percentileMicros(99))
+                    + CpuTimes.now().perRequestSince(before, n, "").trim());
             System.out.flush();
         }
         System.out.println("RESULT requests=" + ALL.get() + " " + memoryFields());
         System.out.flush();
         System.exit(0);
+    }
+
+    /** CPU time so far of the whole JVM, of our agent's audit writer thread and of the JIT compiler threads. */
+    record CpuTimes(long process, long writer, long jit) {
+        static CpuTimes now() {
+            return new CpuTimes(processCpuNanos(), auditWriterCpuNanos(), jitCompilerCpuNanos());
+        }
+
+        /** {@code <prefix>cpu_us=.. <prefix>writer_cpu_us=.. <prefix>jit_cpu_us=.. }: µs per request since {@code earlier}. */
+        String perRequestSince(CpuTimes earlier, long requests, String prefix) {
+            return String.format(java.util.Locale.ROOT, "%1$scpu_us=%2$.2f %1$swriter_cpu_us=%3$.2f %1$sjit_cpu_us=%4$.2f ", prefix,
+                    (process - earlier.process) / 1000.0 / requests, (writer - earlier.writer) / 1000.0 / requests,
+                    (jit - earlier.jit) / 1000.0 / requests);
+        }
     }
 
     /** Heap, Metaspace and non-heap use (MB) after three System.gc(), and loaded classes, as k=v fields. */

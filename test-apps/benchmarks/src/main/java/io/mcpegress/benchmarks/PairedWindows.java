@@ -144,9 +144,15 @@ final class PairedWindows {
 
     /** Per cycle and phase, {@code f(window of config, window of no agent)}. */
     static List<Double> paired(Result r, String config, String phase, java.util.function.BiFunction<Window, Window, Double> f) {
+        return paired(r, config, "none", phase, f);
+    }
+
+    /** Per cycle and phase, {@code f(window of config, window of baseline)}. */
+    static List<Double> paired(Result r, String config, String baseline, String phase,
+                               java.util.function.BiFunction<Window, Window, Double> f) {
         Map<Integer, Window> base = new LinkedHashMap<>();
         for (Window w : r.windows()) {
-            if (w.config().equals("none") && w.phase().equals(phase)) {
+            if (w.config().equals(baseline) && w.phase().equals(phase)) {
                 base.put(w.cycle(), w);
             }
         }
@@ -204,7 +210,7 @@ final class PairedWindows {
                 + "|---|---:|---:|---:|---:|---:|\n");
         for (Result r : results) {
             for (String phase : PHASES) {
-                sb.append("| ").append(WholeProcessBenchmark.clientName(r.client())).append(phase.equals("seq") ? ", 1 thread" : ", 8 threads")
+                sb.append("| ").append(row(r, phase))
                         .append(" | ").append(WholeProcessBenchmark.fmt(quantile(of(r, "none", phase, "rps"), 0.5), 0));
                 for (String config : AGENTS) {
                     List<Double> ratios = paired(r, config, phase, (w, b) -> w.value("rps") / b.value("rps"));
@@ -224,12 +230,7 @@ final class PairedWindows {
         for (Result r : results) {
             sb.append("| ").append(WholeProcessBenchmark.clientName(r.client()));
             for (String phase : PHASES) {
-                List<Double> ours = of(r, "audit", phase, "rps");
-                List<Double> otel = of(r, "otel", phase, "rps");
-                List<Double> ratio = new ArrayList<>();
-                for (int i = 0; i < Math.min(ours.size(), otel.size()); i++) {
-                    ratio.add(ours.get(i) / otel.get(i));
-                }
+                List<Double> ratio = paired(r, "audit", "otel", phase, (w, b) -> w.value("rps") / b.value("rps"));
                 long faster = ratio.stream().filter(x -> x > 1).count();
                 sb.append(" | ").append(range(ratio, 3)).append(" (").append(faster).append('/').append(ratio.size()).append(')');
             }
@@ -245,7 +246,7 @@ final class PairedWindows {
         sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Result r : results) {
             for (String phase : PHASES) {
-                sb.append("| ").append(WholeProcessBenchmark.clientName(r.client())).append(phase.equals("seq") ? ", 1 thread" : ", 8 threads")
+                sb.append("| ").append(row(r, phase))
                         .append(" | ").append(WholeProcessBenchmark.fmt(quantile(of(r, "none", phase, "cpu_us"), 0.5)
                                 - quantile(of(r, "none", phase, "jit_cpu_us"), 0.5), 1))
                         .append(" | ").append(WholeProcessBenchmark.fmt(quantile(of(r, "none", phase, "server_cpu_us"), 0.5), 1));
@@ -275,8 +276,7 @@ final class PairedWindows {
         for (Result r : results) {
             for (String phase : PHASES) {
                 for (String[] field : fields) {
-                    sb.append("| ").append(WholeProcessBenchmark.clientName(r.client()))
-                            .append(phase.equals("seq") ? ", 1 thread " : ", 8 threads ").append(field[1])
+                    sb.append("| ").append(row(r, phase)).append(' ').append(field[1])
                             .append(" | ").append(WholeProcessBenchmark.fmt(quantile(of(r, "none", phase, field[0]), 0.5), 1));
                     for (String config : AGENTS) {
                         List<Double> added = paired(r, config, phase, (w, b) -> w.value(field[0]) - b.value(field[0]));
@@ -288,6 +288,11 @@ final class PairedWindows {
                 }
             }
         }
+    }
+
+    /** "OkHttp 4, 8 threads": a table row's client and phase. */
+    private static String row(Result r, String phase) {
+        return WholeProcessBenchmark.clientName(r.client()) + (phase.equals("seq") ? ", 1 thread" : ", 8 threads");
     }
 
     private static String range(List<Double> v, int decimals) {

@@ -316,12 +316,7 @@ public final class WholeProcessBenchmark {
     }
 
     static double median(List<Double> v) {
-        if (v == null || v.isEmpty()) {
-            return Double.NaN;
-        }
-        double[] s = v.stream().mapToDouble(Double::doubleValue).toArray();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+        return v == null ? Double.NaN : PairedWindows.quantile(v, 0.5);
     }
 
     /** Median of {@code values[i] - base[i]}: each run against the no-agent run of the same rep. */

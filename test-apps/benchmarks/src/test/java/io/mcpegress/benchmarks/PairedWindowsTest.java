@@ -27,6 +27,11 @@ class PairedWindowsTest {
         assertThat(PairedWindows.paired(r, "audit", "par", (a, b) -> a.value("rps") / b.value("rps")))
                 .containsExactly(0.9, 0.9);
         assertThat(PairedWindows.of(r, "none", "par", "rps")).containsExactly(4000.0, 2000.0);
+        // against another configuration than no agent: audit-only against itself is 1 in every cycle
+        assertThat(PairedWindows.paired(r, "audit", "audit", "par", (a, b) -> a.value("rps") / b.value("rps")))
+                .containsExactly(1.0, 1.0);
+        assertThat(PairedWindows.paired(r, "none", "audit", "seq", (a, b) -> a.value("rps") - b.value("rps")))
+                .containsExactly(20.0, 10.0);
     }
 
     @Test
@@ -35,5 +40,9 @@ class PairedWindowsTest {
         assertThat(PairedWindows.quantile(List.of(3.0, 1.0, 2.0, 4.0), 0.25)).isCloseTo(1.75, within(1e-9));
         assertThat(PairedWindows.quantile(List.of(7.0), 0.75)).isEqualTo(7.0);
         assertThat(PairedWindows.quantile(List.of(), 0.5)).isNaN();
+        // the rounds' median is the same quantile: the middle, or the mean of the two middles
+        assertThat(WholeProcessBenchmark.median(List.of(5.0, 1.0, 3.0))).isEqualTo(3.0);
+        assertThat(WholeProcessBenchmark.median(List.of(4.0, 1.0, 3.0, 2.0))).isCloseTo(2.5, within(1e-9));
+        assertThat(WholeProcessBenchmark.median(null)).isNaN();
     }
 }
